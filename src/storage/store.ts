@@ -1,0 +1,71 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { SearchQuery, SearchResult } from './search-query.js';
+
+/** One stored version. `resource.meta.versionId`/`lastUpdated` are always set. */
+export interface StoredVersion {
+  readonly resource: Resource;
+  readonly resourceType: string;
+  readonly id: string;
+  readonly versionId: number;
+  readonly lastUpdated: string;
+  /** True for the tombstone version a delete writes. `resource` is then the last live content. */
+  readonly deleted: boolean;
+}
+
+/**
+ * A write prepared by `fhir/` (ids, versions and meta already assigned).
+ * `expectedVersion` is the version this write replaces (0 = the resource must not exist yet);
+ * the store refuses the whole batch with STORE_VERSION_CONFLICT if any current version differs.
+ */
+export interface ResourceWrite {
+  readonly op: 'create' | 'update' | 'delete';
+  readonly resource: Resource & { id: string };
+  readonly versionId: number;
+  readonly lastUpdated: string;
+  readonly expectedVersion: number;
+}
+
+export interface HistoryQuery {
+  readonly resourceType?: string;
+  readonly id?: string;
+  /** Only versions with lastUpdated >= since (ISO instant). */
+  readonly since?: string;
+  readonly count: number;
+  readonly offset: number;
+}
+
+export interface HistoryResult {
+  readonly versions: StoredVersion[];
+  readonly total: number;
+}
+
+/** The reference edges used by `_include` / `_revinclude`. */
+export interface ReferenceEdge {
+  readonly sourceType: string;
+  readonly sourceId: string;
+  readonly param: string;
+  readonly targetType: string;
+  readonly targetId: string;
+}
+
+/**
+ * Versioned FHIR resource storage. Implemented by the SQL store (libSQL on Node, D1 on
+ * Workers) and later by the upstream adapter.
+ *
+ * Failures: conflicts throw a GatewayError STORE_VERSION_CONFLICT (409); an unreachable
+ * backend throws STORE_UNAVAILABLE (503). Nothing else escapes as a client error.
+ */
+export interface Store {
+  /** Current version, including a deletion tombstone; undefined if never created. */
+  read(resourceType: string, id: string): Promise<StoredVersion | undefined>;
+  vread(resourceType: string, id: string, versionId: number): Promise<StoredVersion | undefined>;
+  /** Current, non-deleted resources matching the query, sorted and paged. */
+  search(query: SearchQuery): Promise<SearchResult<StoredVersion>>;
+  history(query: HistoryQuery): Promise<HistoryResult>;
+  /** Applies every write or none (one atomic batch; INVARIANT: no partial writes). */
+  write(writes: readonly ResourceWrite[]): Promise<void>;
+  /** Current resources referenced by `sources` through `param` (`*` = every reference param). */
+  referencesFrom(sources: readonly { type: string; id: string }[], param: string, targetType?: string): Promise<StoredVersion[]>;
+  /** Current resources of `sourceType` whose `param` references any of `targets`. */
+  referencesTo(targets: readonly { type: string; id: string }[], sourceType: string, param: string): Promise<StoredVersion[]>;
+}
