@@ -1,0 +1,64 @@
+import type { SqlConnection } from '../storage/sql-connection.js';
+import { verifyAccessToken } from './access-token.js';
+import { loadClient, registerClient, type ClientRegistration, type RegisteredClient } from './client-registry.js';
+import { createGatewayKeys, type SignOptions, type VerifiedJws } from './gateway-keys.js';
+import type { Requester } from './requester.js';
+import { issueToken, type TokenEndpointLocation, type TokenRequest, type TokenResponse } from './token-issuer.js';
+
+/** Options for {@link createAuthService}. */
+export interface AuthServiceOptions {
+  /** Storage for clients, the jti ledger and the gateway key (migration 0002_auth.sql applied). */
+  readonly sql: SqlConnection;
+  /** Injectable clock so tests can move time; defaults to the wall clock. */
+  readonly now?: () => Date;
+  /**
+   * Public base URL of the gateway (e.g. `https://gw.example.org`). When set, tokens carry it as
+   * `iss` (and `<issuer>/fhir` as `aud`) and assertions may name `<issuer>/auth/token` as `aud`.
+   * When absent, the origin the client called is used.
+   */
+  readonly issuer?: string;
+}
+
+/** SMART Backend Services for one gateway instance. */
+export interface AuthService {
+  /** Runs the client_credentials grant; throws OAuthError (see token-issuer.ts) on refusal. */
+  issueToken(request: TokenRequest, location: TokenEndpointLocation): Promise<TokenResponse>;
+  /** Verifies a bearer token; throws 401 `AUTH_INVALID_TOKEN` GatewayError when it is not valid now. */
+  verifyAccessToken(token: string): Promise<Requester>;
+  /** Registers (or updates) a client; throws ZodError for an invalid record or private keys in the JWKS. */
+  registerClient(registration: ClientRegistration): Promise<RegisteredClient>;
+  /** Loads a registered client, or undefined. */
+  getClient(clientId: string): Promise<RegisteredClient | undefined>;
+  /** The gateway's public signing keys as a JWK Set. */
+  publicJwks(): Promise<{ keys: object[] }>;
+  /** Signs a payload as a compact ES384 JWS with the gateway key (tokens, summaries, notifications). */
+  signJws(payload: string | object, options?: SignOptions): Promise<string>;
+  /** Verifies a JWS signed by {@link signJws}; throws a plain Error when it does not verify. */
+  verifyJws(jws: string): Promise<VerifiedJws>;
+  /** The clock this service reads (shared so callers agree with token expiry). */
+  readonly now: () => Date;
+}
+
+/**
+ * Creates the auth service over a SQL connection. The gateway key is created lazily on first
+ * use and cached for the life of this service object.
+ */
+export function createAuthService(options: AuthServiceOptions): AuthService {
+  const { sql } = options;
+  const now = options.now ?? (() => new Date());
+  const issuer = options.issuer?.replace(/\/+$/, '');
+  const keys = createGatewayKeys(sql, now);
+  const getClient = (clientId: string) => loadClient(sql, clientId);
+
+  return {
+    now,
+    issueToken: (request, location) =>
+      issueToken({ sql, keys, now, loadClient: getClient, ...(issuer === undefined ? {} : { issuer }) }, request, location),
+    verifyAccessToken: (token) => verifyAccessToken(keys, token, { now: now(), ...(issuer === undefined ? {} : { issuer }) }),
+    registerClient: (registration) => registerClient(sql, registration, now()),
+    getClient,
+    publicJwks: () => keys.publicJwks(),
+    signJws: (payload, signOptions) => keys.signJws(payload, signOptions),
+    verifyJws: (jws) => keys.verifyJws(jws),
+  };
+}

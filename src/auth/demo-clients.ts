@@ -1,0 +1,99 @@
+/**
+ * Node-only (node:fs): not re-exported from src/auth/index.ts so Workers never bundle it.
+ * Import it from its own path in src/node.ts.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import jose from 'node-jose';
+import type { AuthService } from './auth-service.js';
+import type { Sector } from './requester.js';
+
+/** One demo client of ARCHITECTURE §2. */
+export interface DemoClient {
+  readonly clientId: string;
+  readonly name: string;
+  readonly sector: Sector;
+  /** RS384 for one client so both SMART algorithms are exercised end to end. */
+  readonly alg: 'ES384' | 'RS384';
+}
+
+/** The demo clients present after `npm start` on an empty database (ARCHITECTURE §2). */
+export const DEMO_CLIENTS: readonly DemoClient[] = [
+  { clientId: 'demo-corrections', name: 'Demo probation & parole office', sector: 'corrections', alg: 'ES384' },
+  { clientId: 'demo-treatment', name: 'Demo Part 2 SUD treatment program', sector: 'treatment', alg: 'ES384' },
+  { clientId: 'demo-housing', name: 'Demo social services (housing)', sector: 'social-services', alg: 'ES384' },
+  { clientId: 'demo-ehr', name: 'Demo EHR vendor', sector: 'ehr', alg: 'RS384' },
+  { clientId: 'demo-admin', name: 'Demo administrator', sector: 'admin', alg: 'ES384' },
+];
+
+/**
+ * Default registered scopes per sector — the one place to narrow them. For now every sector may
+ * read and write every served type: scopes only bound what a client may attempt, and the consent
+ * engine (not scopes) decides what Part 2 data a sector actually receives. Sectors get narrower
+ * scopes once the coordination workflows settle which types each one writes.
+ */
+export const SECTOR_DEFAULT_SCOPES: Readonly<Record<Sector, string>> = {
+  corrections: 'system/*.cruds',
+  treatment: 'system/*.cruds',
+  'social-services': 'system/*.cruds',
+  ehr: 'system/*.cruds',
+  admin: 'system/*.cruds',
+};
+
+/** What {@link ensureDemoClients} did for one client. */
+export interface DemoClientResult {
+  readonly clientId: string;
+  readonly keyFile: string;
+  /** True when a new key pair was generated on this call. */
+  readonly generated: boolean;
+}
+
+/**
+ * Makes sure every demo client exists: generates a key pair the first time (the PRIVATE JWK is
+ * written to `<keysDir>/<client-id>.private.json`, mode 0600, never shipped in the repo) and
+ * registers the PUBLIC JWKS with its sector's default scopes. An existing key file is reused and
+ * re-registered, so a fresh database still matches keys already handed out.
+ * `orgIds` maps each client id to its Organization id; a missing entry throws (startup bug).
+ */
+export async function ensureDemoClients(
+  auth: AuthService,
+  keysDir: string,
+  orgIds: Readonly<Record<string, string>>,
+): Promise<DemoClientResult[]> {
+  await mkdir(keysDir, { recursive: true, mode: 0o700 });
+  const results: DemoClientResult[] = [];
+  for (const demo of DEMO_CLIENTS) {
+    const organizationId = orgIds[demo.clientId];
+    if (!organizationId) throw new Error(`ensureDemoClients: no Organization id for ${demo.clientId}`);
+    const keyFile = join(keysDir, `${demo.clientId}.private.json`);
+    const { key, generated } = await loadOrCreateKey(keyFile, demo.alg);
+    await auth.registerClient({
+      clientId: demo.clientId,
+      organizationId,
+      sector: demo.sector,
+      name: demo.name,
+      jwks: { keys: [key.toJSON(false) as { kty: 'RSA' | 'EC' }] },
+      scopes: SECTOR_DEFAULT_SCOPES[demo.sector],
+    });
+    results.push({ clientId: demo.clientId, keyFile, generated });
+  }
+  return results;
+}
+
+async function loadOrCreateKey(keyFile: string, alg: DemoClient['alg']): Promise<{ key: jose.JWK.Key; generated: boolean }> {
+  const existing = await readFile(keyFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (existing !== undefined) return { key: await jose.JWK.asKey(existing, 'json'), generated: false };
+
+  const keystore = jose.JWK.createKeyStore();
+  const key =
+    alg === 'RS384'
+      ? await keystore.generate('RSA', 2048, { alg, use: 'sig' })
+      : await keystore.generate('EC', 'P-384', { alg, use: 'sig' });
+  // 'wx' refuses to overwrite: if two starts race, the loser fails loudly instead of
+  // silently replacing a key the winner already registered.
+  await writeFile(keyFile, `${JSON.stringify(key.toJSON(true), null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  return { key, generated: true };
+}
