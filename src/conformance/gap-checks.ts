@@ -1,0 +1,83 @@
+import { crawlTypedValue, type InternalSchemaElement, type InternalTypeSchema, toTypedValue, type TypedValueWithPath } from '@medplum/core';
+import type { CodeableConcept, Coding, OperationOutcomeIssue, Reference, Resource } from '@medplum/fhirtypes';
+import type { Terminology } from './terminology.js';
+
+/**
+ * Checks Medplum 4.5.2's validator leaves out (ARCHITECTURE §6), in one walk of the resource:
+ * - required bindings: codes must come from the bound value set (value sets that could not be
+ *   expanded offline, e.g. mimetypes and currencies, are skipped);
+ * - reference targets: a relative reference `Type/id` must name one of the element's target
+ *   types (Medplum only warns). `urn:uuid:`, `#contained` and absolute URLs are left alone.
+ * With `schema` (a profile's), the profile's bindings and target restrictions apply.
+ */
+export function checkGaps(resource: Resource, terms: Terminology, schema?: InternalTypeSchema): OperationOutcomeIssue[] {
+  const issues: OperationOutcomeIssue[] = [];
+  crawlTypedValue(
+    toTypedValue(resource),
+    {
+      visitProperty(_parent, key, _path, propertyValues, parentSchema) {
+        const element = elementFor(parentSchema, key);
+        if (!element) return;
+        const values = propertyValues.flat();
+        checkBinding(element, values, terms, issues);
+        checkTargets(element, values, issues);
+      },
+    },
+    { skipMissingProperties: true, ...(schema ? { schema } : {}) },
+  );
+  return issues;
+}
+
+function elementFor(schema: InternalTypeSchema, key: string): InternalSchemaElement | undefined {
+  const direct = schema.elements[key];
+  if (direct) return direct;
+  // Choice types: the JSON key is `valueCode`, the element is `value[x]`.
+  for (const [name, element] of Object.entries(schema.elements)) {
+    if (name.endsWith('[x]') && key.startsWith(name.slice(0, -3))) return element;
+  }
+  return undefined;
+}
+
+function issue(code: OperationOutcomeIssue['code'], text: string, path: string): OperationOutcomeIssue {
+  return { severity: 'error', code, details: { text }, expression: [path] };
+}
+
+function checkBinding(element: InternalSchemaElement, values: TypedValueWithPath[], terms: Terminology, issues: OperationOutcomeIssue[]): void {
+  const binding = element.binding;
+  if (binding?.strength !== 'required' || !binding.valueSet || !terms.has(binding.valueSet)) return;
+  const url = binding.valueSet.split('|')[0] ?? binding.valueSet;
+  for (const item of values) {
+    if (!inValueSet(terms, url, item)) issues.push(issue('code-invalid', `Value is not in the required value set \`${url}\`.`, item.path));
+  }
+}
+
+function codingOk(terms: Terminology, url: string, coding: Coding): boolean {
+  return typeof coding.code === 'string' && typeof coding.system === 'string' && terms.contains(url, coding.code, coding.system);
+}
+
+function inValueSet(terms: Terminology, url: string, item: TypedValueWithPath): boolean {
+  const { type, value } = item;
+  if (value === undefined || value === null) return true; // a primitive carrying only extensions
+  if (type === 'code' || type === 'string' || type === 'uri') return typeof value === 'string' && terms.contains(url, value);
+  if (type === 'Coding') return codingOk(terms, url, value as Coding);
+  if (type === 'CodeableConcept') return ((value as CodeableConcept).coding ?? []).some((c) => codingOk(terms, url, c));
+  return true; // other types cannot carry a code
+}
+
+const RELATIVE_REFERENCE = /^([A-Z][A-Za-z]{1,63})\/[A-Za-z0-9\-.]{1,64}(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+const CORE_SD = 'http://hl7.org/fhir/StructureDefinition/';
+
+function checkTargets(element: InternalSchemaElement, values: TypedValueWithPath[], issues: OperationOutcomeIssue[]): void {
+  const targets = element.type.filter((t) => t.code === 'Reference').flatMap((t) => t.targetProfile ?? []);
+  if (!targets.length || targets.includes(`${CORE_SD}Resource`)) return;
+  const allowed = new Set(targets.filter((t) => t.startsWith(CORE_SD)).map((t) => t.slice(CORE_SD.length)));
+  if (allowed.size < targets.length) return; // a profile as target: can't be decided from the reference alone
+  for (const item of values) {
+    if (item.type !== 'Reference') continue;
+    const reference = (item.value as Reference | undefined)?.reference;
+    const type = typeof reference === 'string' ? RELATIVE_REFERENCE.exec(reference)?.[1] : undefined;
+    if (type !== undefined && !allowed.has(type)) {
+      issues.push(issue('structure', `A reference to ${type} is not allowed here; expected ${[...allowed].sort().join(', ')}.`, item.path));
+    }
+  }
+}
