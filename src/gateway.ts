@@ -1,0 +1,35 @@
+import type { Hono } from 'hono';
+import { createApp } from './app.js';
+import { createAuthService, type AuthService } from './auth/index.js';
+import { createValidator, loadDefinitions } from './conformance/index.js';
+import { FhirRepository } from './fhir/repository.js';
+import type { ErrorLogger } from './http/on-error.js';
+import { createSqlStore } from './storage/index.js';
+import type { SqlConnection } from './storage/sql-connection.js';
+
+export interface GatewayOptions {
+  /** A migrated database connection (libSQL on Node, D1 on Workers). */
+  readonly conn: SqlConnection;
+  readonly now?: () => Date;
+  /** Issuer/audience base for access tokens, e.g. `http://localhost:8787`. */
+  readonly issuer?: string;
+  readonly log?: ErrorLogger;
+}
+
+export interface Gateway {
+  readonly app: Hono;
+  readonly repo: FhirRepository;
+  readonly auth: AuthService;
+}
+
+/** Wires store, validator, repository, auth and routes over one connection; runtime-agnostic. */
+export async function buildGateway(options: GatewayOptions): Promise<Gateway> {
+  await loadDefinitions();
+  const validator = await createValidator();
+  const now = options.now ?? (() => new Date());
+  const repo = new FhirRepository(createSqlStore(options.conn), validator, now);
+  const auth = createAuthService({ sql: options.conn, now, ...(options.issuer ? { issuer: options.issuer } : {}) });
+  const app = createApp({ repo, auth, profiles: validator.profilesByType(), ...(options.log ? { log: options.log } : {}) });
+  return { app, repo, auth };
+}
+

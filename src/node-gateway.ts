@@ -1,0 +1,35 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { ensureDemoClients } from './auth/demo-clients.js';
+import { seedDemoData } from './demo/seed-demo.js';
+import { buildGateway, type Gateway } from './gateway.js';
+import type { ErrorLogger } from './http/on-error.js';
+import type { NodeConfig } from './node-config.js';
+import { migrate, openLibsqlConnection } from './storage/index.js';
+import { readMigrationsDir } from './storage/migrations-dir.js';
+import type { SqlConnection } from './storage/sql-connection.js';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export interface NodeGateway extends Gateway {
+  readonly conn: SqlConnection;
+  /** Organization id of each demo client (empty when demo data is off). */
+  readonly demoOrganizations: Record<string, string>;
+}
+
+/**
+ * Opens (creating and migrating) the libSQL database, builds the gateway, and loads the
+ * synthetic demo world and demo clients. Shared by `npm start`, the tests and the benchmarks.
+ */
+export async function startNodeGateway(config: Pick<NodeConfig, 'dataDir' | 'databaseUrl' | 'keysDir' | 'publicUrl' | 'demoData'>, options: { now?: () => Date; log?: ErrorLogger } = {}): Promise<NodeGateway> {
+  await mkdir(config.dataDir, { recursive: true });
+  const conn = await openLibsqlConnection(config.databaseUrl);
+  await migrate(conn, await readMigrationsDir(MIGRATIONS_DIR));
+  const gateway = await buildGateway({ conn, issuer: config.publicUrl, ...options });
+  let demoOrganizations: Record<string, string> = {};
+  if (config.demoData) {
+    demoOrganizations = await seedDemoData(gateway.repo, `${config.publicUrl}/fhir`);
+    await ensureDemoClients(gateway.auth, config.keysDir, demoOrganizations);
+  }
+  return { ...gateway, conn, demoOrganizations };
+}
