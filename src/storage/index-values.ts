@@ -35,7 +35,8 @@ export function dateRange(text: string): InstantRange | undefined {
   if (month === undefined) return range(Date.UTC(year, 0, 1), Date.UTC(year + 1, 0, 1));
   if (month < 0 || month > 11) return undefined;
   if (day === undefined) return range(Date.UTC(year, month, 1), Date.UTC(year, month + 1, 1));
-  if (day < 1 || day > 31) return undefined;
+  // Date.UTC rolls 2024-02-31 over into March; FHIR calls that an invalid date.
+  if (day < 1 || day > 31 || new Date(Date.UTC(year, month, day)).getUTCDate() !== day) return undefined;
   if (m[4] === undefined) return range(Date.UTC(year, month, day), Date.UTC(year, month, day + 1));
   const offsetMinutes = parseOffset(m[8]);
   const fraction = m[7] ?? '';

@@ -16,6 +16,8 @@ describe('dateRange', () => {
     expect(dateRange('9999')?.end).toBe(MAX_INSTANT);
     expect(dateRange('not a date')).toBeUndefined();
     expect(dateRange('2024-13')).toBeUndefined();
+    expect(dateRange('2024-02-31')).toBeUndefined();
+    expect(dateRange('2024-02-29')?.start).toBe('2024-02-29T00:00:00.000Z');
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Modifier, Prefix, SearchParamType, SearchValue } from '../../storage/search-query.js';
 import { invalidSearch } from '../../outcomes/index.js';
-import { dateRange } from './date-range.js';
+import { dateRange } from '../../storage/index-values.js';
 
 const PREFIXES: ReadonlySet<string> = new Set(['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap']);
 
