@@ -54,6 +54,8 @@ export interface SearchQuery {
   readonly offset: number;
   /** Whether the caller wants `Bundle.total` (adapters may skip the COUNT otherwise). */
   readonly total: boolean;
+  /** Part 2 visibility applied in SQL (see Visibility in store.ts); absent = unrestricted. */
+  readonly visibility?: { readonly holderOrg?: string; readonly part2Patients: readonly string[] };
 }
 
 export interface SearchResult<R> {

@@ -20,7 +20,7 @@ const TABLE: Record<SearchParamType, string> = {
 };
 
 /** Columns every store query selects from resource_current / resource_version. */
-export const RESOURCE_COLUMNS = 'c.resource_type, c.id, c.version_id, c.last_updated, c.deleted, c.content';
+export const RESOURCE_COLUMNS = 'c.resource_type, c.id, c.version_id, c.last_updated, c.deleted, c.content, c.part2, c.patient_id, c.holder_org';
 
 /** The page query and, when `query.total` is set, the matching COUNT(*). */
 export interface SearchSql {
@@ -51,6 +51,11 @@ export function buildSearchSql(query: SearchQuery): SearchSql {
     where.push(term.sql);
     whereArgs.push(...term.args);
   });
+  if (query.visibility) {
+    const v = visibilityTerm(query.visibility);
+    where.push(v.sql);
+    whereArgs.push(...v.args);
+  }
   const whereSql = where.join(' AND ');
   const order = orderBy(query.sort);
   const page: SqlStatement = {
@@ -241,4 +246,15 @@ function orderBy(rules: readonly SortRule[]): Fragment {
   if (terms.length === 0) terms.push('c.last_updated DESC');
   terms.push('c.id ASC');
   return { sql: terms.join(', '), args };
+}
+
+/**
+ * P2-17: Part 2 rows the requester can never see are left out in SQL, so totals and paging count
+ * only what may be released. The patient list is one JSON parameter (D1 allows 100 parameters).
+ */
+export function visibilityTerm(visibility: NonNullable<SearchQuery['visibility']>): Fragment {
+  return {
+    sql: '(c.part2 = 0 OR c.holder_org = ? OR c.patient_id IN (SELECT value FROM json_each(?)))',
+    args: [visibility.holderOrg ?? null, JSON.stringify(visibility.part2Patients)],
+  };
 }

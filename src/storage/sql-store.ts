@@ -8,7 +8,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { HistoryQuery, HistoryResult, ResourceWrite, Store, StoredVersion } from './store.js';
 import type { SearchQuery, SearchResult } from './search-query.js';
 import type { SqlConnection, SqlRow, SqlStatement, SqlValue } from './sql-connection.js';
-import { RESOURCE_COLUMNS, buildSearchSql } from './search-sql.js';
+import { RESOURCE_COLUMNS, buildSearchSql, visibilityTerm } from './search-sql.js';
 import { MAX_PARAMS, writeStatements } from './write-sql.js';
 
 /**
@@ -105,6 +105,11 @@ async function history(conn: SqlConnection, query: HistoryQuery): Promise<Histor
     where.push('c.last_updated >= ?');
     args.push(query.since);
   }
+  if (query.visibility) {
+    const v = visibilityTerm(query.visibility);
+    where.push(v.sql);
+    args.push(...v.args);
+  }
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const rows =
     query.count > 0
@@ -183,6 +188,11 @@ function toStored(row: SqlRow): StoredVersion {
     versionId: Number(row['version_id']),
     lastUpdated: String(row['last_updated']),
     deleted: Number(row['deleted']) === 1,
+    disclosure: {
+      part2: Number(row['part2']) === 1,
+      ...(row['patient_id'] != null ? { patientId: String(row['patient_id']) } : {}),
+      ...(row['holder_org'] != null ? { holderOrg: String(row['holder_org']) } : {}),
+    },
   };
 }
 

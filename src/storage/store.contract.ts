@@ -288,5 +288,42 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect(since.total).toBe(3);
       });
     });
+
+    describe('disclosure columns and visibility (P2-17)', () => {
+      const sud = (id: string, subject: string, holder: string): ResourceWrite => ({
+        ...w('create', observation(id, subject, '19295-5', '2024-05-01'), 1, '2024-05-01T00:00:00.000Z'),
+        disclosure: { part2: true, patientId: subject.split('/')[1]!, holderOrg: holder },
+      });
+      beforeEach(async () => {
+        await store.write([
+          w('create', observation('plain', 'Patient/p1', '1111', '2024-05-01'), 1, '2024-05-01T00:00:00.000Z'),
+          sud('sud-p1', 'Patient/p1', 'prog'),
+          sud('sud-p2', 'Patient/p2', 'prog'),
+        ]);
+      });
+
+      it('stores the columns with each version and reads them back', async () => {
+        expect((await store.read('Observation', 'sud-p1'))?.disclosure).toEqual({ part2: true, patientId: 'p1', holderOrg: 'prog' });
+        expect((await store.vread('Observation', 'plain', 1))?.disclosure).toEqual({ part2: false });
+      });
+
+      it('leaves out Part 2 rows in SQL, so totals count only what may be seen', async () => {
+        const none = await store.search(q('Observation', [], { total: true, visibility: { holderOrg: 'other', part2Patients: [] } }));
+        expect(ids(none)).toEqual(['plain']);
+        expect(none.total).toBe(1);
+        const p1 = await store.search(q('Observation', [], { total: true, visibility: { part2Patients: ['p1'] } }));
+        expect(ids(p1)).toEqual(['plain', 'sud-p1']);
+        expect(p1.total).toBe(2);
+        const holder = await store.search(q('Observation', [], { total: true, visibility: { holderOrg: 'prog', part2Patients: [] } }));
+        expect(holder.total).toBe(3);
+        expect((await store.search(q('Observation', [], { total: true }))).total).toBe(3);
+      });
+
+      it('applies the same visibility to history', async () => {
+        const h = await store.history({ resourceType: 'Observation', count: 10, offset: 0, visibility: { part2Patients: ['p2'] } });
+        expect(h.versions.map((v) => v.id).sort()).toEqual(['plain', 'sud-p2']);
+        expect(h.total).toBe(2);
+      });
+    });
   });
 }

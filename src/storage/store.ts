@@ -1,6 +1,27 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { SearchQuery, SearchResult } from './search-query.js';
 
+/**
+ * Who a stored version concerns and whether it is a 42 CFR Part 2 record; computed by the consent
+ * layer on write and kept in columns so searches can apply visibility in SQL.
+ */
+export interface DisclosureColumns {
+  readonly part2: boolean;
+  readonly patientId?: string;
+  /** The Part 2 program that holds the record (its own reads are not disclosures). */
+  readonly holderOrg?: string;
+}
+
+/**
+ * Rows a requester may see: every non-Part 2 row, plus Part 2 rows held by `holderOrg` or about
+ * one of `part2Patients` (those still go through decide() afterwards). Absent = no restriction,
+ * for the gateway's own internal reads only.
+ */
+export interface Visibility {
+  readonly holderOrg?: string;
+  readonly part2Patients: readonly string[];
+}
+
 /** One stored version. `resource.meta.versionId`/`lastUpdated` are always set. */
 export interface StoredVersion {
   readonly resource: Resource;
@@ -10,6 +31,7 @@ export interface StoredVersion {
   readonly lastUpdated: string;
   /** True for the tombstone version a delete writes. `resource` is then the last live content. */
   readonly deleted: boolean;
+  readonly disclosure: DisclosureColumns;
 }
 
 /**
@@ -23,6 +45,8 @@ export interface ResourceWrite {
   readonly versionId: number;
   readonly lastUpdated: string;
   readonly expectedVersion: number;
+  /** Defaults to not Part 2, no patient, no holder. */
+  readonly disclosure?: DisclosureColumns;
 }
 
 export interface HistoryQuery {
@@ -32,6 +56,7 @@ export interface HistoryQuery {
   readonly since?: string;
   readonly count: number;
   readonly offset: number;
+  readonly visibility?: Visibility;
 }
 
 export interface HistoryResult {

@@ -30,17 +30,18 @@ export function writeStatements(write: ResourceWrite): SqlStatement[] {
   const content = storedContent(write);
   const json = JSON.stringify(content);
   const deleted = write.op === 'delete' ? 1 : 0;
+  const d = write.disclosure;
+  const row: SqlValue[] = [resourceType, id, write.versionId, write.lastUpdated, deleted, json, d?.part2 ? 1 : 0, d?.patientId ?? null, d?.holderOrg ?? null];
+  const columns = '(resource_type, id, version_id, last_updated, deleted, content, part2, patient_id, holder_org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
   const out: SqlStatement[] = [
-    {
-      sql: 'INSERT INTO resource_version (resource_type, id, version_id, last_updated, deleted, content) VALUES (?, ?, ?, ?, ?, ?)',
-      args: [resourceType, id, write.versionId, write.lastUpdated, deleted, json],
-    },
+    { sql: `INSERT INTO resource_version ${columns}`, args: row },
     {
       sql:
-        'INSERT INTO resource_current (resource_type, id, version_id, last_updated, deleted, content) VALUES (?, ?, ?, ?, ?, ?) ' +
+        `INSERT INTO resource_current ${columns} ` +
         'ON CONFLICT (resource_type, id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated, ' +
-        'deleted = excluded.deleted, content = excluded.content WHERE excluded.version_id > resource_current.version_id',
-      args: [resourceType, id, write.versionId, write.lastUpdated, deleted, json],
+        'deleted = excluded.deleted, content = excluded.content, part2 = excluded.part2, patient_id = excluded.patient_id, ' +
+        'holder_org = excluded.holder_org WHERE excluded.version_id > resource_current.version_id',
+      args: row,
     },
   ];
   for (const table of INDEX_TABLES) {
