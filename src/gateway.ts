@@ -4,7 +4,7 @@ import { createAuthService, type AuthService } from './auth/index.js';
 import { createValidator, loadDefinitions } from './conformance/index.js';
 import { FhirRepository } from './fhir/repository.js';
 import type { ErrorLogger } from './http/on-error.js';
-import { createSqlStore } from './storage/index.js';
+import { createSqlStore } from './storage/sql-store.js';
 import type { SqlConnection } from './storage/sql-connection.js';
 
 export interface GatewayOptions {
