@@ -2,7 +2,8 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthTestApp, requestToken, type AuthTestApp } from './auth-test-app.js';
-import { DEMO_CLIENTS, SECTOR_DEFAULT_SCOPES, ensureDemoClients } from './demo-clients.js';
+import { SECTOR_DEFAULT_SCOPES } from './client-defaults.js';
+import { DEMO_CLIENTS, ensureDemoClients } from './demo-clients.js';
 
 let test: AuthTestApp;
 let keysDir: string;

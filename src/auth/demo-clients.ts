@@ -2,6 +2,7 @@
  * Node-only (node:fs): not re-exported from src/auth/index.ts so Workers never bundle it.
  * Import it from its own path in src/node.ts.
  */
+import { SECTOR_DEFAULT_SCOPES } from './client-defaults.js';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import jose from 'node-jose';
@@ -26,19 +27,6 @@ export const DEMO_CLIENTS: readonly DemoClient[] = [
   { clientId: 'demo-admin', name: 'Demo administrator', sector: 'admin', alg: 'ES384' },
 ];
 
-/**
- * Default registered scopes per sector — the one place to narrow them. For now every sector may
- * read and write every served type: scopes only bound what a client may attempt, and the consent
- * engine (not scopes) decides what Part 2 data a sector actually receives. Sectors get narrower
- * scopes once the coordination workflows settle which types each one writes.
- */
-export const SECTOR_DEFAULT_SCOPES: Readonly<Record<Sector, string>> = {
-  corrections: 'system/*.cruds',
-  treatment: 'system/*.cruds',
-  'social-services': 'system/*.cruds',
-  ehr: 'system/*.cruds',
-  admin: 'system/*.cruds',
-};
 
 /** What {@link ensureDemoClients} did for one client. */
 export interface DemoClientResult {

@@ -1,16 +1,18 @@
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import { CLIENT_ID_SYSTEM } from '../auth/client-defaults.js';
 
-/** Identifier system that ties an Organization to the registered client it answers for (ARCHITECTURE §2). */
-export const CLIENT_ID_SYSTEM = 'urn:gateway:client-id';
 const DEMO_SYSTEM = 'urn:gateway:demo';
+
+/** Project CodeSystem for what an organization is in the reentry network (profiles/). */
+export const ORGANIZATION_ROLE_SYSTEM = 'https://reentry-gateway.example.org/fhir/CodeSystem/organization-role';
 
 /** The demo clients and the organization each one acts for. All names and people are synthetic. */
 export const DEMO_ORGANIZATIONS = [
-  { clientId: 'demo-corrections', name: 'Demo County Probation & Parole (synthetic)', type: 'govt' },
-  { clientId: 'demo-treatment', name: 'Demo Recovery Services — Part 2 SUD program (synthetic)', type: 'prov' },
-  { clientId: 'demo-housing', name: 'Demo Housing Partners (synthetic)', type: 'cg' },
-  { clientId: 'demo-ehr', name: 'Demo EHR Vendor (synthetic)', type: 'bus' },
-  { clientId: 'demo-admin', name: 'Reentry Gateway Operations (synthetic)', type: 'other' },
+  { clientId: 'demo-corrections', name: 'Demo County Probation & Parole (synthetic)', type: 'govt', role: 'probation' },
+  { clientId: 'demo-treatment', name: 'Demo Recovery Services — Part 2 SUD program (synthetic)', type: 'prov', role: 'part2-program' },
+  { clientId: 'demo-housing', name: 'Demo Housing Partners (synthetic)', type: 'cg', role: 'housing-provider' },
+  { clientId: 'demo-ehr', name: 'Demo EHR Vendor (synthetic)', type: 'bus', role: 'ehr-vendor' },
+  { clientId: 'demo-admin', name: 'Reentry Gateway Operations (synthetic)', type: 'other', role: 'community-based-organization' },
 ] as const;
 
 export type DemoClientId = (typeof DEMO_ORGANIZATIONS)[number]['clientId'];
@@ -35,7 +37,10 @@ export function demoBundle(): Bundle {
         identifier: [{ system: CLIENT_ID_SYSTEM, value: o.clientId }],
         active: true,
         name: o.name,
-        type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: o.type }] }],
+        type: [
+          { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: o.type }] },
+          { coding: [{ system: ORGANIZATION_ROLE_SYSTEM, code: o.role }] },
+        ],
       },
       `identifier=${CLIENT_ID_SYSTEM}|${o.clientId}`,
     ),
