@@ -1,11 +1,12 @@
+import { PROJECT_CANONICAL } from '../conformance/canonical.js';
 /** The R4 code system for purpose-of-use codes (ARCHITECTURE §2: labels use R4 code-system URLs). */
 export const V3_ACT_REASON = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
 
 /**
- * The local code system for purposes v3-ActReason lacks (criminal-justice monitoring).
- * Provisional: a later profile in profiles/ defines this CodeSystem and must keep this URL.
+ * The local code system for purposes v3-ActReason lacks (criminal-justice monitoring), defined
+ * in profiles/input/fsh/purpose-of-use.fsh.
  */
-export const LOCAL_PURPOSE_SYSTEM = 'urn:gateway:CodeSystem:purpose-of-use';
+export const LOCAL_PURPOSE_SYSTEM = `${PROJECT_CANONICAL}/CodeSystem/cj-purpose-of-use`;
 
 /** One purpose of use a token may carry. */
 export interface PurposeOfUse {
