@@ -2,6 +2,7 @@ import { indexSearchParameterBundle, indexStructureDefinitionBundle } from '@med
 import type { CodeSystem, ConceptMap, SearchParameter, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
 import profilesJson from '../generated/profiles.json' with { type: 'json' };
 import r4Json from '../generated/r4-definitions.json' with { type: 'json' };
+import { PROJECT_SEARCH_PARAMETERS } from './project-search-parameters.js';
 import type { CodeTable } from './terminology.js';
 
 /** Shape of src/generated/r4-definitions.json (scripts/build-artifacts.ts). */
@@ -39,7 +40,7 @@ export async function loadDefinitions(): Promise<void> {
   indexSearchParameterBundle({
     resourceType: 'Bundle',
     type: 'collection',
-    entry: r4Definitions.searchParameters.map((resource) => ({ resource })),
+    entry: [...r4Definitions.searchParameters, ...PROJECT_SEARCH_PARAMETERS].map((resource) => ({ resource })),
   });
   indexStructureDefinitionBundle(projectDefinitions.structureDefinitions);
   loaded = true;

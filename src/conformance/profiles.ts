@@ -2,8 +2,7 @@ import { canonicalUrl, Terminology } from './terminology.js';
 import { projectDefinitions, r4Definitions } from './definitions.js';
 import type { StructureDefinition } from '@medplum/fhirtypes';
 
-/** Canonical base of every project artifact (profiles, code systems, value sets, identifier systems). */
-export const PROJECT_CANONICAL = 'https://reentry-gateway.example.org/fhir';
+export { PROJECT_CANONICAL } from './canonical.js';
 
 /** What the CapabilityStatement needs to list a profile under `supportedProfile`. */
 export interface ProfileSummary {
