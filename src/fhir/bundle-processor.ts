@@ -114,7 +114,7 @@ async function runTransaction(repo: FhirRepository, rawEntries: BundleEntry[], b
         const id = newIds.get(e.index);
         if (id === undefined) return; // conditional create matched an existing resource
         claim(e, `${type}/${id}`);
-        const write = repo.prepareCreate(type, resource, id);
+        const write = await repo.prepareCreate(type, resource, id);
         writes.push(write);
         written.set(e.index, write);
         return;

@@ -5,7 +5,7 @@ import { assertScope } from '../auth/index.js';
 import { informational, methodNotAllowed, unsupportedMediaType } from '../outcomes/index.js';
 import { historyBundle, pageLinks } from '../fhir/bundles.js';
 import { processBundle } from '../fhir/bundle-processor.js';
-import { assertServedType, parseIfMatch, type FhirRepository, type WriteOutcome } from '../fhir/repository.js';
+import { assertServedType, parseIfMatch, type WriteOutcome } from '../fhir/repository.js';
 import { executeSearch } from '../fhir/search/execute-search.js';
 import { parseSearch } from '../fhir/search/parse-search.js';
 import { fhirBase, fhirJson } from './fhir-response.js';
@@ -19,10 +19,11 @@ function authorize(c: Context, type: string, interaction: Interaction): void {
 }
 
 /**
- * The FHIR REST interactions under `/fhir` (mounted after `requireAuth`). Each handler is thin:
- * parse, authorize, call the repository, shape the response.
+ * The FHIR REST interactions under `/fhir` (mounted after `requireAuth` and `requestAccess`).
+ * Each handler is thin: parse, authorize, call the request's repository (`c.get('repo')`, bound
+ * to its consent policy), shape the response.
  */
-export function createFhirRoutes(repo: FhirRepository): Hono {
+export function createFhirRoutes(): Hono {
   const app = new Hono();
 
   app.use('*', async function acceptsJson(c, next) {
@@ -32,7 +33,7 @@ export function createFhirRoutes(repo: FhirRepository): Hono {
 
   const postBundle = async (c: Context) => {
     const body = await readJsonBody(c);
-    const bundle = await processBundle(repo, body, fhirBase(c), (type, interaction) => authorize(c, type, interaction));
+    const bundle = await processBundle(c.get('repo'), body, fhirBase(c), (type, interaction) => authorize(c, type, interaction));
     return fhirJson(c, bundle);
   };
   app.post('/', postBundle);
@@ -40,14 +41,14 @@ export function createFhirRoutes(repo: FhirRepository): Hono {
   app.get('/_history', async (c) => {
     // System history crosses every type, so only a wildcard search scope may read it.
     assertScope(c.get('requester'), '*', 's');
-    return history(c, repo, undefined, undefined);
+    return history(c, undefined, undefined);
   });
 
   app.get('/:type', async (c) => {
     const type = c.req.param('type');
     authorize(c, type, 's');
     const parsed = parseSearch(type, queryParams(c), preferences(c).strict);
-    return fhirJson(c, await executeSearch(repo, parsed, fhirBase(c)));
+    return fhirJson(c, await executeSearch(c.get('repo'), parsed, fhirBase(c)));
   });
 
   app.post('/:type/_search', async (c) => {
@@ -57,7 +58,7 @@ export function createFhirRoutes(repo: FhirRepository): Hono {
     if (contentType !== 'application/x-www-form-urlencoded') throw unsupportedMediaType(contentType);
     const params = new URLSearchParams(await c.req.text());
     for (const [name, value] of queryParams(c)) params.append(name, value);
-    return fhirJson(c, await executeSearch(repo, parseSearch(type, params, preferences(c).strict), fhirBase(c)));
+    return fhirJson(c, await executeSearch(c.get('repo'), parseSearch(type, params, preferences(c).strict), fhirBase(c)));
   });
 
   app.post('/:type', async (c) => {
@@ -65,64 +66,64 @@ export function createFhirRoutes(repo: FhirRepository): Hono {
     authorize(c, type, 'c');
     const body = await readJsonBody(c);
     const ifNoneExist = c.req.header('if-none-exist');
-    return writeResponse(c, await repo.create(type, body, ifNoneExist));
+    return writeResponse(c, await c.get('repo').create(type, body, ifNoneExist));
   });
 
   app.put('/:type', async (c) => {
     const type = c.req.param('type');
     authorize(c, type, 'u');
     const body = await readJsonBody(c);
-    const match = await repo.findOneForCondition(type, `?${queryParams(c).toString()}`, 'search parameters');
+    const match = await c.get('repo').findOneForCondition(type, `?${queryParams(c).toString()}`, 'search parameters');
     const id = match?.id ?? crypto.randomUUID();
     authorize(c, type, match ? 'u' : 'c');
-    return writeResponse(c, await repo.update(type, id, { ...(body as object), id }, ifMatchOf(c)));
+    return writeResponse(c, await c.get('repo').update(type, id, { ...(body as object), id }, ifMatchOf(c)));
   });
 
   app.delete('/:type', async (c) => {
     const type = c.req.param('type');
     authorize(c, type, 'd');
-    const match = await repo.findOneForCondition(type, `?${queryParams(c).toString()}`, 'search parameters');
-    if (match) await repo.delete(type, match.id);
+    const match = await c.get('repo').findOneForCondition(type, `?${queryParams(c).toString()}`, 'search parameters');
+    if (match) await c.get('repo').delete(type, match.id);
     return fhirJson(c, informational(match ? `Deleted \`${type}/${match.id}\`.` : 'No resource matched; nothing was deleted.'));
   });
 
   app.get('/:type/_history', async (c) => {
     const type = c.req.param('type');
     authorize(c, type, 's');
-    return history(c, repo, type, undefined);
+    return history(c, type, undefined);
   });
 
   app.get('/:type/:id', async (c) => {
     const type = c.req.param('type');
     authorize(c, type, 'r');
-    return fhirJson(c, (await repo.read(type, c.req.param('id'))).resource);
+    return fhirJson(c, (await c.get('repo').read(type, c.req.param('id'))).resource);
   });
 
   app.put('/:type/:id', async (c) => {
     const type = c.req.param('type');
     authorize(c, type, 'u');
     const body = await readJsonBody(c);
-    return writeResponse(c, await repo.update(type, c.req.param('id'), body, ifMatchOf(c)));
+    return writeResponse(c, await c.get('repo').update(type, c.req.param('id'), body, ifMatchOf(c)));
   });
 
   app.delete('/:type/:id', async (c) => {
     const type = c.req.param('type');
     authorize(c, type, 'd');
     const id = c.req.param('id');
-    await repo.delete(type, id);
+    await c.get('repo').delete(type, id);
     return fhirJson(c, informational(`Deleted \`${type}/${id}\`.`));
   });
 
   app.get('/:type/:id/_history', async (c) => {
     const type = c.req.param('type');
     authorize(c, type, 'r');
-    return history(c, repo, type, c.req.param('id'));
+    return history(c, type, c.req.param('id'));
   });
 
   app.get('/:type/:id/_history/:vid', async (c) => {
     const type = c.req.param('type');
     authorize(c, type, 'r');
-    return fhirJson(c, (await repo.vread(type, c.req.param('id'), c.req.param('vid'))).resource);
+    return fhirJson(c, (await c.get('repo').vread(type, c.req.param('id'), c.req.param('vid'))).resource);
   });
 
   app.on(['PATCH', 'HEAD', 'OPTIONS'], ['/', '/:type', '/:type/:id', '/:type/:id/*'], (c) => {
@@ -150,9 +151,9 @@ function writeResponse(c: Context, outcome: WriteOutcome): Response {
   return fhirJson(c, body, status, { Location: location, ETag: `W/"${stored.versionId}"`, 'Last-Modified': new Date(stored.lastUpdated).toUTCString() });
 }
 
-async function history(c: Context, repo: FhirRepository, type: string | undefined, id: string | undefined): Promise<Response> {
+async function history(c: Context, type: string | undefined, id: string | undefined): Promise<Response> {
   const params = queryParams(c);
-  const result = await repo.history(type, id, params);
+  const result = await c.get('repo').history(type, id, params);
   const base = fhirBase(c);
   const path = `${base}${type ? `/${type}` : ''}${id ? `/${id}` : ''}/_history`;
   const kept = new URLSearchParams();

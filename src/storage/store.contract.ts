@@ -317,6 +317,10 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         const holder = await store.search(q('Observation', [], { total: true, visibility: { holderOrg: 'prog', part2Patients: [] } }));
         expect(holder.total).toBe(3);
         expect((await store.search(q('Observation', [], { total: true }))).total).toBe(3);
+        const undecided = await store.search(q('Observation', [], { total: true, visibility: { holderOrg: 'other', part2Patients: ['p1', 'p2'], onlyUndecided: true } }));
+        expect(ids(undecided)).toEqual(['sud-p1', 'sud-p2']);
+        const held = await store.search(q('Observation', [], { total: true, visibility: { holderOrg: 'prog', part2Patients: ['p1'], onlyUndecided: true } }));
+        expect(held.total).toBe(0);
       });
 
       it('applies the same visibility to history', async () => {

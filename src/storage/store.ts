@@ -20,6 +20,11 @@ export interface DisclosureColumns {
 export interface Visibility {
   readonly holderOrg?: string;
   readonly part2Patients: readonly string[];
+  /**
+   * Only the rows decide() still has to rule on: Part 2, not held by `holderOrg`, about one of
+   * `part2Patients`. Used to count what a post-filter will remove, so totals stay exact.
+   */
+  readonly onlyUndecided?: boolean;
 }
 
 /** One stored version. `resource.meta.versionId`/`lastUpdated` are always set. */

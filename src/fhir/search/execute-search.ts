@@ -46,8 +46,9 @@ async function loadIncludes(repo: FhirRepository, parsed: ParsedSearch, matches:
       out.push(v.resource);
     }
   };
-  for (const inc of parsed.include) add(await repo.store.referencesFrom(sources, inc.param, inc.targetType));
-  for (const rev of parsed.revinclude) add(await repo.store.referencesTo(sources, rev.sourceType, rev.param));
+  // Includes pass the same consent enforcement as matches; hidden ones are simply absent (P2-17).
+  for (const inc of parsed.include) add(await repo.included(await repo.store.referencesFrom(sources, inc.param, inc.targetType)));
+  for (const rev of parsed.revinclude) add(await repo.included(await repo.store.referencesTo(sources, rev.sourceType, rev.param)));
   return out;
 }
 

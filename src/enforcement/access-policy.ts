@@ -1,0 +1,108 @@
+import type { Coding, Resource } from '@medplum/fhirtypes';
+import type { Requester } from '../auth/requester.js';
+import { computeLabels, referencesOf } from '../consent/labeling.js';
+import { isPart2Labeled } from '../consent/labels.js';
+import type { DisclosureColumns, Store, StoredVersion, Visibility } from '../storage/store.js';
+import type { SearchFilter } from '../storage/search-query.js';
+import { serviceUnavailable } from '../outcomes/index.js';
+import { patientIdOf } from './patient-of.js';
+import { loadRequesterFacts, type RequesterFacts } from './requester-facts.js';
+import { Disclosures, type DisclosureInteraction } from './disclosures.js';
+import { consentedPatients, MAX_CONSENTED_PATIENTS } from './consent-facts.js';
+
+/** Referenced resources whose labels a write inherits; past this, the write is refused (P2-20). */
+const MAX_REFERENCED = 200;
+const EMERGENCY = new Set(['ETREAT', 'BTG']);
+
+/**
+ * The consent enforcement point for one request (Medplum's repository-per-login idea): the
+ * repository calls it on every write (labels) and every read path (visibility in SQL, then
+ * decide() per Part 2 record, obligations, audit). Fresh for each request, so nothing is cached
+ * across a revocation (P2-15).
+ */
+export interface AccessPolicy {
+  /** Labels a validated resource and computes its disclosure columns (P2-18). */
+  prepareWrite<T extends Resource>(resource: T, previous: StoredVersion | undefined): Promise<{ resource: T; disclosure: DisclosureColumns }>;
+  /** What a search or history may see in SQL; undefined for the gateway's own unrestricted reads. */
+  visibility(filters: readonly SearchFilter[], resourceType: string | undefined): Promise<Visibility | undefined>;
+  /** Keys (`Type/id/vid`) of versions decide() denies, without auditing (exact counting, P2-17). */
+  deniedAmong(versions: readonly StoredVersion[]): Promise<Set<string>>;
+  /** Decides, applies obligations to what is released and records the disclosure for audit. */
+  release(versions: readonly StoredVersion[], interaction: DisclosureInteraction): Promise<StoredVersion[]>;
+  /** The disclosures recorded so far, to be audited before the response leaves. */
+  readonly disclosures: Disclosures | undefined;
+}
+
+export const versionKey = (v: StoredVersion): string => `${v.resourceType}/${v.id}/${v.versionId}`;
+
+/** The gateway's own access (seeding, bootstrap): labels writes, sees everything, audits nothing. */
+export function createSystemPolicy(store: Store): AccessPolicy {
+  return {
+    prepareWrite: (resource, previous) => labelWrite(store, resource, previous, undefined),
+    visibility: async () => undefined,
+    deniedAmong: async () => new Set(),
+    release: async (versions) => [...versions],
+    disclosures: undefined,
+  };
+}
+
+/** The policy for a request made by `requester`, deciding at `now`. */
+export function createRequestPolicy(store: Store, requester: Requester, now: Date, decisionId: string): AccessPolicy {
+  let facts: Promise<RequesterFacts> | undefined;
+  const requesterFacts = (): Promise<RequesterFacts> => (facts ??= loadRequesterFacts(store, requester));
+  const disclosures = new Disclosures(store, requester, requesterFacts, now, decisionId);
+  return {
+    prepareWrite: async (resource, previous) => labelWrite(store, resource, previous, await requesterFacts()),
+    async visibility(filters, resourceType) {
+      const rf = await requesterFacts();
+      const patients = EMERGENCY.has(requester.purposeOfUse)
+        ? namedPatients(filters, resourceType)
+        : await consentedPatients(store, rf.memberOf, rf.isCoveredEntity && (requester.sector === 'treatment' || requester.sector === 'ehr'));
+      if (patients.length > MAX_CONSENTED_PATIENTS) throw serviceUnavailable('Too many consented patients to evaluate this search; narrow it with `patient`.');
+      return { holderOrg: rf.organizationId, part2Patients: patients };
+    },
+    deniedAmong: (versions) => disclosures.deniedAmong(versions),
+    release: (versions, interaction) => disclosures.release(versions, interaction),
+    disclosures,
+  };
+}
+
+/**
+ * Emergency access (P2-12) is per patient: a search may reach Part 2 rows only of patients it
+ * names (`patient`, `subject`, or `_id` on Patient), never a whole population.
+ */
+function namedPatients(filters: readonly SearchFilter[], resourceType: string | undefined): string[] {
+  const out: string[] = [];
+  for (const f of filters) {
+    const isPatientParam = f.code === 'patient' || f.code === 'subject' || (f.code === '_id' && resourceType === 'Patient');
+    if (!isPatientParam || f.modifier) continue;
+    for (const v of f.values) {
+      if (v.kind === 'reference' && (v.type === undefined || v.type === 'Patient')) out.push(v.id);
+      if (v.kind === 'token' && v.code) out.push(v.code);
+    }
+  }
+  return out;
+}
+
+async function labelWrite<T extends Resource>(store: Store, resource: T, previous: StoredVersion | undefined, requester: RequesterFacts | undefined): Promise<{ resource: T; disclosure: DisclosureColumns }> {
+  const references = referencesOf(resource);
+  if (references.length > MAX_REFERENCED) throw serviceUnavailable(`A resource may reference at most ${MAX_REFERENCED} records whose labels it inherits.`);
+  const referencedLabels: Coding[][] = [];
+  for (const ref of references) {
+    const [type, id] = ref.split('/');
+    const stored = type && id ? await store.read(type, id) : undefined;
+    if (stored && !stored.deleted) referencedLabels.push(stored.resource.meta?.security ?? []);
+  }
+  const security = computeLabels(resource, {
+    writerIsPart2Program: requester?.isPart2Program ?? false,
+    referencedLabels,
+    ...(previous && !previous.deleted ? { previousLabels: previous.resource.meta?.security ?? [] } : {}),
+  });
+  const labeled = { ...resource, meta: { ...resource.meta, security } } as T;
+  const patientId = patientIdOf(labeled);
+  const holderOrg = previous?.disclosure.holderOrg ?? requester?.organizationId;
+  return {
+    resource: labeled,
+    disclosure: { part2: isPart2Labeled(security), ...(patientId ? { patientId } : {}), ...(holderOrg ? { holderOrg } : {}) },
+  };
+}

@@ -1,0 +1,58 @@
+import type { AccessPolicy } from '../enforcement/access-policy.js';
+import { versionKey } from '../enforcement/access-policy.js';
+import { invalidSearch } from '../outcomes/index.js';
+import type { SearchQuery, SearchResult } from '../storage/search-query.js';
+import type { HistoryQuery, HistoryResult, Store, StoredVersion, Visibility } from '../storage/store.js';
+
+/** Part 2 rows one search may have to decide on; past this the client must narrow the search. */
+export const MAX_UNDECIDED = 2000;
+
+interface Runner<R> {
+  run(visibility: Visibility | undefined, window?: { offset: number; count: number }): Promise<R>;
+  rows(result: R): StoredVersion[];
+  total(result: R): number | undefined;
+  rebuild(rows: StoredVersion[], total: number | undefined): R;
+}
+
+/**
+ * P2-17 without post-hoc gaps: rows the requester can never see are left out in SQL; the Part 2
+ * rows decide() must still rule on are decided up front, and when some are denied the page is cut
+ * again without them and the total lowered by exactly that many. Counts and links therefore never
+ * reveal a hidden record.
+ */
+async function visible<R>(policy: AccessPolicy, visibility: Visibility | undefined, offset: number, count: number, runner: Runner<R>): Promise<R> {
+  const first = await runner.run(visibility);
+  if (!visibility || visibility.part2Patients.length === 0) return first;
+  const undecided = runner.rows(await runner.run({ ...visibility, onlyUndecided: true }, { offset: 0, count: MAX_UNDECIDED + 1 }));
+  if (undecided.length > MAX_UNDECIDED) {
+    throw invalidSearch(`This search reaches more than ${MAX_UNDECIDED} consent-governed records; narrow it (for example with \`patient\`).`);
+  }
+  const denied = await policy.deniedAmong(undecided);
+  if (denied.size === 0) return first;
+  const window = runner.rows(await runner.run(visibility, { offset: 0, count: offset + count + denied.size }));
+  const kept = window.filter((v) => !denied.has(versionKey(v))).slice(offset, offset + count);
+  const total = runner.total(first);
+  return runner.rebuild(kept, total === undefined ? undefined : total - denied.size);
+}
+
+/** A search over what the policy lets the requester see, with exact totals and paging. */
+export async function searchVisible(store: Store, policy: AccessPolicy, query: SearchQuery): Promise<SearchResult<StoredVersion>> {
+  const visibility = await policy.visibility(query.filters, query.resourceType);
+  return visible(policy, visibility, query.offset, query.count, {
+    run: (v, w) => store.search({ ...query, ...(v ? { visibility: v } : {}), ...(w ? { ...w, total: false } : {}) }),
+    rows: (r) => r.resources,
+    total: (r) => r.total,
+    rebuild: (resources, total) => ({ resources, ...(total !== undefined ? { total } : {}) }),
+  });
+}
+
+/** History over what the policy lets the requester see, with exact totals and paging. */
+export async function historyVisible(store: Store, policy: AccessPolicy, query: HistoryQuery): Promise<HistoryResult> {
+  const visibility = await policy.visibility([], query.resourceType);
+  return visible(policy, visibility, query.offset, query.count, {
+    run: (v, w) => store.history({ ...query, ...(v ? { visibility: v } : {}), ...(w ?? {}) }),
+    rows: (r) => r.versions,
+    total: (r) => r.total,
+    rebuild: (versions, total) => ({ versions, total: total ?? versions.length }),
+  });
+}

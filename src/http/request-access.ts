@@ -1,0 +1,48 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AuditLog } from '../audit/index.js';
+import { createRequestPolicy } from '../enforcement/access-policy.js';
+import type { FhirRepository } from '../fhir/repository.js';
+import { serviceUnavailable } from '../outcomes/index.js';
+import { normalizeError, outcomeResponse } from './on-error.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The repository bound to this request's consent enforcement policy. */
+    repo: FhirRepository;
+  }
+}
+
+/** Response header carrying the §2.32 notice when Part 2 records were released (P2-11). */
+export const NOTICE_HEADER = 'X-Part2-Notice';
+
+/**
+ * Binds each request to its own consent enforcement policy (fresh: no decision outlives the
+ * request, P2-15) and, after the handler, appends what the request disclosed or was refused to
+ * the audit chain BEFORE the response leaves (ARCHITECTURE §1). If the append fails, the prepared
+ * response is dropped and a 503 goes out instead: nothing is released unaudited (P2-13, P2-20).
+ * Emergency disclosures also leave a Task in the holding program's inbox (§2.51).
+ */
+export function requestAccess(base: FhirRepository, auditLog: AuditLog, now: () => Date = () => new Date()): MiddlewareHandler {
+  return async function requestAccessMiddleware(c, next) {
+    const policy = createRequestPolicy(base.store, c.get('requester'), now(), c.get('requestId'));
+    c.set('repo', base.withPolicy(policy));
+    await next();
+    const disclosures = policy.disclosures;
+    if (!disclosures?.hasRecords) return;
+    try {
+      await disclosures.flush(auditLog);
+      const notices = disclosures.emergencyNotices();
+      if (notices.length > 0) {
+        const system = base;
+        for (const task of notices) await system.create('Task', task);
+      }
+    } catch (err) {
+      const error = normalizeError(err).status >= 500 ? serviceUnavailable('The disclosure could not be audited; nothing was released.', err) : normalizeError(err);
+      console.error('[gateway] audit append failed', c.get('requestId'), err);
+      c.res = undefined;
+      c.res = outcomeResponse(c, error);
+      return;
+    }
+    if (disclosures.notice && c.res.status < 300) c.res.headers.set(NOTICE_HEADER, disclosures.notice);
+  };
+}
