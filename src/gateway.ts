@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { createApp } from './app.js';
+import { createAuditLog, type AuditLog } from './audit/index.js';
 import { createAuthService, type AuthService } from './auth/index.js';
 import { createValidator, loadDefinitions } from './conformance/index.js';
 import { FhirRepository } from './fhir/repository.js';
@@ -20,6 +21,7 @@ export interface Gateway {
   readonly app: Hono;
   readonly repo: FhirRepository;
   readonly auth: AuthService;
+  readonly auditLog: AuditLog;
 }
 
 /** Wires store, validator, repository, auth and routes over one connection; runtime-agnostic. */
@@ -29,7 +31,8 @@ export async function buildGateway(options: GatewayOptions): Promise<Gateway> {
   const now = options.now ?? (() => new Date());
   const repo = new FhirRepository(createSqlStore(options.conn), validator, now);
   const auth = createAuthService({ sql: options.conn, now, ...(options.issuer ? { issuer: options.issuer } : {}) });
-  const app = createApp({ repo, auth, profiles: validator.profilesByType(), ...(options.log ? { log: options.log } : {}) });
-  return { app, repo, auth };
+  const auditLog = createAuditLog(options.conn);
+  const app = createApp({ repo, auth, auditLog, now, conn: options.conn, profiles: validator.profilesByType(), ...(options.log ? { log: options.log } : {}) });
+  return { app, repo, auth, auditLog };
 }
 
