@@ -52,6 +52,11 @@ export interface AccessTokenCheck {
  * and nothing from the token echoed back.
  */
 export async function verifyAccessToken(keys: GatewayKeys, token: string, check: AccessTokenCheck): Promise<Requester> {
+  return (await verifyAccessTokenWithExpiry(keys, token, check)).requester;
+}
+
+/** {@link verifyAccessToken}, also returning the token's expiry (epoch ms) for caching. */
+export async function verifyAccessTokenWithExpiry(keys: GatewayKeys, token: string, check: AccessTokenCheck): Promise<{ requester: Requester; expiresAtMs: number }> {
   let verified: { header: Record<string, unknown>; payload: string };
   try {
     verified = await keys.verifyJws(token);
@@ -66,7 +71,7 @@ export async function verifyAccessToken(keys: GatewayKeys, token: string, check:
   const scopes = parseScopes(claims.scope);
   // INVARIANT: the gateway only signs scopes it parsed; an unparsable one means the token is not ours.
   if (scopes.invalid.length > 0) throw invalid('The access token carries an invalid scope.');
-  return {
+  const requester: Requester = {
     clientId: claims.sub,
     organizationId: claims.org,
     sector: claims.sector,
@@ -74,6 +79,7 @@ export async function verifyAccessToken(keys: GatewayKeys, token: string, check:
     purposeOfUse: claims.purpose_of_use,
     tokenId: claims.jti,
   };
+  return { requester, expiresAtMs: claims.exp * 1000 };
 }
 
 function parseClaims(payload: string): AccessTokenClaims {

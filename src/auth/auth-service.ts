@@ -1,5 +1,6 @@
 import type { SqlConnection } from '../storage/sql-connection.js';
-import { verifyAccessToken } from './access-token.js';
+import { verifyAccessTokenWithExpiry } from './access-token.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 import { loadClient, registerClient, type ClientRegistration, type RegisteredClient } from './client-registry.js';
 import { createGatewayKeys, type SignOptions, type VerifiedJws } from './gateway-keys.js';
 import type { Requester } from './requester.js';
@@ -49,12 +50,20 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   const issuer = options.issuer?.replace(/\/+$/, '');
   const keys = createGatewayKeys(sql, now);
   const getClient = (clientId: string) => loadClient(sql, clientId);
+  const verified = new VerifiedTokenCache();
 
   return {
     now,
     issueToken: (request, location) =>
       issueToken({ sql, keys, now, loadClient: getClient, ...(issuer === undefined ? {} : { issuer }) }, request, location),
-    verifyAccessToken: (token) => verifyAccessToken(keys, token, { now: now(), ...(issuer === undefined ? {} : { issuer }) }),
+    async verifyAccessToken(token) {
+      const at = now();
+      const cached = verified.get(token, at.getTime());
+      if (cached) return cached;
+      const { requester, expiresAtMs } = await verifyAccessTokenWithExpiry(keys, token, { now: at, ...(issuer === undefined ? {} : { issuer }) });
+      verified.set(token, requester, expiresAtMs);
+      return requester;
+    },
     registerClient: (registration) => registerClient(sql, registration, now()),
     getClient,
     publicJwks: () => keys.publicJwks(),
