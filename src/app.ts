@@ -46,7 +46,7 @@ export function createApp(deps: GatewayDeps): Hono {
     app.use(path, requireAuth(deps.auth));
     app.use(path, requestAccess(deps.repo, deps.auditLog, deps.now));
   }
-  app.route('/fhir', createFhirRoutes());
+  app.route('/fhir', createFhirRoutes({ auth: deps.auth, auditLog: deps.auditLog, now: deps.now ?? (() => new Date()) }));
 
   if (deps.conn) {
     app.use('/ingest/*', requireAuth(deps.auth));

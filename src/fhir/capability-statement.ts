@@ -1,7 +1,14 @@
 import { getSearchParameters } from '@medplum/core';
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import { PROJECT_CANONICAL } from '../conformance/canonical.js';
 import { RESOURCE_TYPES } from './resource-types.js';
 import { findSearchParam } from './search/parse-search.js';
+
+/** The operations routes in src/operations serve, per resource type. */
+const OPERATIONS: Readonly<Record<string, readonly string[]>> = {
+  Patient: ['summary', 'disclosures'],
+  Consent: ['revoke'],
+};
 
 export interface CapabilityInput {
   readonly base: string;
@@ -28,6 +35,7 @@ export function buildCapabilityStatement(input: CapabilityInput): CapabilityStat
     referencePolicy: ['literal', 'local'],
     searchInclude: referenceParams(type).map((code) => `${type}:${code}`),
     searchRevInclude: revIncludesOf(type),
+    ...(OPERATIONS[type] ? { operation: OPERATIONS[type]!.map((name) => ({ name, definition: `${PROJECT_CANONICAL}/OperationDefinition/${type}-${name}` })) } : {}),
     searchParam: Object.keys(getSearchParameters(type) ?? {})
       .filter((code) => findSearchParam(type, code))
       .sort()

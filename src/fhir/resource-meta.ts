@@ -1,4 +1,5 @@
 import type { Meta, Resource } from '@medplum/fhirtypes';
+import { canonicalJson } from '../audit/index.js';
 
 /** Sets the server-owned meta fields; the client's profile, security and tag are kept. */
 export function withMeta<T extends Resource>(resource: T, versionId: number, lastUpdated: string): T {
@@ -17,13 +18,4 @@ function stripServerMeta(resource: Resource): Resource {
   const copy = { ...resource, meta };
   if (Object.keys(meta).length === 0) delete (copy as { meta?: Meta }).meta;
   return copy;
-}
-
-/** Deterministic JSON (sorted keys), iterative-safe for validated resources (depth ≤ 64). */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
-      : v,
-  );
 }

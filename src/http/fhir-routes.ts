@@ -11,6 +11,7 @@ import { parseSearch } from '../fhir/search/parse-search.js';
 import { fhirBase, fhirJson } from './fhir-response.js';
 import { assertAcceptsJson, preferences, queryParams } from './fhir-request.js';
 import { readJsonBody } from './json-body.js';
+import { createOperationRoutes, type OperationDeps } from '../operations/routes.js';
 
 /** Checks the served type first (404 for unknown types) and then the token's scope (403). */
 function authorize(c: Context, type: string, interaction: Interaction): void {
@@ -23,13 +24,15 @@ function authorize(c: Context, type: string, interaction: Interaction): void {
  * Each handler is thin: parse, authorize, call the request's repository (`c.get('repo')`, bound
  * to its consent policy), shape the response.
  */
-export function createFhirRoutes(): Hono {
+export function createFhirRoutes(operations: OperationDeps): Hono {
   const app = new Hono();
 
   app.use('*', async function acceptsJson(c, next) {
     assertAcceptsJson(c);
     await next();
   });
+
+  app.route('/', createOperationRoutes(operations));
 
   const postBundle = async (c: Context) => {
     const body = await readJsonBody(c);
