@@ -1,10 +1,8 @@
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { CLIENT_ID_SYSTEM } from '../auth/client-defaults.js';
+import { ORGANIZATION_ROLE_SYSTEM } from '../enforcement/requester-facts.js';
 
 const DEMO_SYSTEM = 'urn:gateway:demo';
-
-/** Project CodeSystem for what an organization is in the reentry network (profiles/). */
-export const ORGANIZATION_ROLE_SYSTEM = 'https://reentry-gateway.example.org/fhir/CodeSystem/organization-role';
 
 /** The demo clients and the organization each one acts for. All names and people are synthetic. */
 export const DEMO_ORGANIZATIONS = [
