@@ -20,7 +20,9 @@ export interface ObligationEffects {
  * closed").
  */
 export function applyObligations<T extends Resource>(resource: T, obligations: readonly Obligation[]): { resource: T; effects: ObligationEffects } {
-  const copy = structuredClone(resource) as T & { meta: NonNullable<Resource['meta']> };
+  // Only a redaction edits nested content; everything else changes meta, so a shallow copy will do.
+  const redacts = obligations.some((o) => o.kind === 'redact');
+  const copy = (redacts ? structuredClone(resource) : { ...resource }) as T & { meta: NonNullable<Resource['meta']> };
   copy.meta = { ...copy.meta };
   let notice: string | undefined;
   const notifyPrograms: string[] = [];

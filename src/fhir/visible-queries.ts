@@ -23,7 +23,13 @@ interface Runner<R> {
 async function visible<R>(policy: AccessPolicy, visibility: Visibility | undefined, offset: number, count: number, runner: Runner<R>): Promise<R> {
   const first = await runner.run(visibility);
   if (!visibility || visibility.part2Patients.length === 0) return first;
-  const undecided = runner.rows(await runner.run({ ...visibility, onlyUndecided: true }, { offset: 0, count: MAX_UNDECIDED + 1 }));
+  // When the first page already holds every match (a patient-scoped search, typically), the rows
+  // to decide are among them: no second query.
+  const firstRows = runner.rows(first);
+  const complete = offset === 0 && runner.total(first) !== undefined && runner.total(first)! <= firstRows.length;
+  const undecided = complete
+    ? firstRows.filter((v) => v.disclosure.part2 && v.disclosure.holderOrg !== visibility.holderOrg && v.disclosure.patientId !== undefined && visibility.part2Patients.includes(v.disclosure.patientId))
+    : runner.rows(await runner.run({ ...visibility, onlyUndecided: true }, { offset: 0, count: MAX_UNDECIDED + 1 }));
   if (undecided.length > MAX_UNDECIDED) {
     throw invalidSearch(`This search reaches more than ${MAX_UNDECIDED} consent-governed records; narrow it (for example with \`patient\`).`);
   }
