@@ -1,0 +1,50 @@
+/** Small helpers shared by the benchmark modules: percentiles, tables, free ports. */
+import { createServer } from 'node:net';
+
+/** Exact percentile (nearest-rank) of `samples`; sorts a copy so callers keep their order. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+/** Formats a number with `digits` decimals, or `n/a` for NaN. */
+export function fmt(n: number, digits = 2): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
+}
+
+/** Prints a titled, column-aligned table (first column left-aligned, the rest right-aligned). */
+export function printTable(title: string, header: readonly string[], rows: readonly (readonly string[])[]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(`\n${title}`);
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+/**
+ * A currently free TCP port. The gateway needs its port before it starts (the token endpoint
+ * checks the assertion's `aud` against PUBLIC_URL), so port 0 at listen time is not enough.
+ */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Command-line options of `npm run bench`. */
+export interface BenchOptions {
+  /** `--quick`: shorter autocannon runs and fewer samples, for a smoke check. */
+  readonly quick: boolean;
+}
