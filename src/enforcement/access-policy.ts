@@ -38,7 +38,7 @@ export const versionKey = (v: StoredVersion): string => `${v.resourceType}/${v.i
 /** The gateway's own access (seeding, bootstrap): labels writes, sees everything, audits nothing. */
 export function createSystemPolicy(store: Store): AccessPolicy {
   return {
-    prepareWrite: (resource, previous) => labelWrite(store, resource, previous, undefined),
+    prepareWrite: (resource, previous) => labelWrite(store, resource, previous, undefined, async () => new Set()),
     visibility: async () => undefined,
     deniedAmong: async () => new Set(),
     release: async (versions) => [...versions],
@@ -52,7 +52,7 @@ export function createRequestPolicy(store: Store, requester: Requester, now: Dat
   const requesterFacts = (): Promise<RequesterFacts> => (facts ??= loadRequesterFacts(store, requester));
   const disclosures = new Disclosures(store, requester, requesterFacts, now, decisionId);
   return {
-    prepareWrite: async (resource, previous) => labelWrite(store, resource, previous, await requesterFacts()),
+    prepareWrite: async (resource, previous) => labelWrite(store, resource, previous, await requesterFacts(), (versions) => disclosures.deniedAmong(versions)),
     async visibility(filters, resourceType) {
       const rf = await requesterFacts();
       const patients = EMERGENCY.has(requester.purposeOfUse)
@@ -84,15 +84,30 @@ function namedPatients(filters: readonly SearchFilter[], resourceType: string | 
   return out;
 }
 
-async function labelWrite<T extends Resource>(store: Store, resource: T, previous: StoredVersion | undefined, requester: RequesterFacts | undefined): Promise<{ resource: T; disclosure: DisclosureColumns }> {
+/**
+ * Labels a write (P2-18) and computes its disclosure columns. Labels are inherited only from
+ * referenced records the writer may see: a hidden record is treated exactly like a missing one,
+ * or the labels the write comes back with would reveal that it exists and what it is (P2-17).
+ * A Part 2 program that writes a Part 2 record becomes its holder, so the earlier holder cannot
+ * read the program's version as its "own copy".
+ */
+async function labelWrite<T extends Resource>(
+  store: Store,
+  resource: T,
+  previous: StoredVersion | undefined,
+  requester: RequesterFacts | undefined,
+  deniedAmong: (versions: readonly StoredVersion[]) => Promise<Set<string>>,
+): Promise<{ resource: T; disclosure: DisclosureColumns }> {
   const references = referencesOf(resource);
   if (references.length > MAX_REFERENCED) throw serviceUnavailable(`A resource may reference at most ${MAX_REFERENCED} records whose labels it inherits.`);
-  const referencedLabels: Coding[][] = [];
+  const found: StoredVersion[] = [];
   for (const ref of references) {
     const [type, id] = ref.split('/');
     const stored = type && id ? await store.read(type, id) : undefined;
-    if (stored && !stored.deleted) referencedLabels.push(stored.resource.meta?.security ?? []);
+    if (stored && !stored.deleted) found.push(stored);
   }
+  const denied = found.length > 0 ? await deniedAmong(found) : new Set<string>();
+  const referencedLabels: Coding[][] = found.filter((v) => !denied.has(versionKey(v))).map((v) => v.resource.meta?.security ?? []);
   const security = computeLabels(resource, {
     writerIsPart2Program: requester?.isPart2Program ?? false,
     referencedLabels,
@@ -100,9 +115,24 @@ async function labelWrite<T extends Resource>(store: Store, resource: T, previou
   });
   const labeled = { ...resource, meta: { ...resource.meta, security } } as T;
   const patientId = patientIdOf(labeled);
-  const holderOrg = previous?.disclosure.holderOrg ?? requester?.organizationId;
+  const part2 = isPart2Labeled(security);
+  const holderOrg =
+    part2 && requester?.isPart2Program
+      ? requester.organizationId
+      : (previous?.disclosure.holderOrg ?? requester?.organizationId ?? (requester ? undefined : systemNoticeOwner(labeled)));
   return {
     resource: labeled,
-    disclosure: { part2: isPart2Labeled(security), ...(patientId ? { patientId } : {}), ...(holderOrg ? { holderOrg } : {}) },
+    disclosure: { part2, ...(patientId ? { patientId } : {}), ...(holderOrg ? { holderOrg } : {}) },
   };
+}
+
+/**
+ * The gateway's own writes have no requester. The §2.51 notice Task it leaves for a program
+ * (P2-12) is held by that program, so the program can read its inbox; without a holder the
+ * Part 2-labeled Task would be visible to no one.
+ */
+function systemNoticeOwner(resource: Resource): string | undefined {
+  if (resource.resourceType !== 'Task') return undefined;
+  const owner = (resource as { owner?: { reference?: string } }).owner?.reference;
+  return owner?.startsWith('Organization/') ? owner.slice('Organization/'.length) : undefined;
 }

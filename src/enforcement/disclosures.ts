@@ -65,8 +65,10 @@ export class Disclosures {
     };
     const decisions = decideAll(request, facts, consents, this.now, { events });
     pending.forEach((v, i) => {
-      const held = v.disclosure.holderOrg === rf.organizationId && decisions[i]!.effect === 'deny' && hasConfidentiality(facts[i]!);
-      // The program that holds a record reads its own copy: not a disclosure (P2-01 governs disclosure).
+      // The program that holds a record reads its own copy: not a disclosure (P2-01 governs disclosure),
+      // whether or not a consent (e.g. a TPO class naming it) would also permit it — otherwise its own
+      // reads would be stamped NORDSCLCD and fill the patient's accounting (P2-13).
+      const held = v.disclosure.holderOrg === rf.organizationId && hasConfidentiality(facts[i]!);
       const decision: Decision = held ? { effect: 'permit', obligations: [], trace: [{ rule: 'P2-01', outcome: 'permit', note: 'the requester holds this record' }], decidedBy: { authority: 'not-part2' } } : decisions[i]!;
       this.#decided.set(key(v), decision);
     });
@@ -121,7 +123,9 @@ export class Disclosures {
         add('access', { ...base, kind: 'access', outcome: 'success', authority: { type: 'none', note: 'not a Part 2 disclosure' } }, version);
         continue;
       }
-      const authority = by.authority === 'consent' && by.consentId ? { type: 'consent' as const, consentId: by.consentId } : { type: by.authority === 'emergency' ? ('emergency' as const) : ('court-order' as const), ...(by.courtOrderId ? { reference: by.courtOrderId } : {}) };
+      // P2-13 "consent used": a court order on file as a `court-order` Consent is named by its id too.
+      const authorityRef = by.courtOrderId ?? (by.consentId ? `Consent/${by.consentId}` : undefined);
+      const authority = by.authority === 'consent' && by.consentId ? { type: 'consent' as const, consentId: by.consentId } : { type: by.authority === 'emergency' ? ('emergency' as const) : ('court-order' as const), ...(authorityRef ? { reference: authorityRef } : {}) };
       const kind = by.authority === 'emergency' ? 'emergency' : 'disclosure';
       const ruleIds = [...new Set(decision.trace.map((s) => s.rule))];
       add(`${kind}|${patientId}|${by.consentId ?? by.courtOrderId ?? ''}`, { ...base, kind, outcome: 'success', ...(patientId ? { patientId } : {}), authority, ruleIds }, version);

@@ -66,7 +66,7 @@ export function parseSearch(resourceType: string, params: URLSearchParams, stric
 
   for (const [name, raw] of params) {
     const [code = '', modifierText] = name.split(':', 2);
-    if (code.startsWith('_has') || code.includes('.')) {
+    if (code.startsWith('_has') || name.includes('.')) {
       throw invalidSearch(`Chained and \`_has\` searches are not supported (\`${name}\`).`, name);
     }
     if (RESULT_PARAMS.has(code)) {
@@ -110,14 +110,14 @@ export function parseSearch(resourceType: string, params: URLSearchParams, stric
       reject(name, `Unknown or unsupported search parameter \`${code}\` for \`${resourceType}\`.`);
       continue;
     }
+    // An unsupported modifier on a known parameter is refused even in lenient mode: ignoring
+    // the filter (e.g. `subject:Patient=…`) would silently widen the result.
     if (modifierText !== undefined && !MODIFIERS.has(modifierText)) {
-      reject(name, `Modifier \`:${modifierText}\` is not supported on \`${code}\`.`);
-      continue;
+      throw invalidSearch(`Modifier \`:${modifierText}\` is not supported on \`${code}\`.`, name);
     }
     const modifier = modifierText as Modifier | undefined;
     if (modifier && !modifierFits(definition.type, modifier)) {
-      reject(name, `Modifier \`:${modifier}\` does not apply to ${definition.type} parameter \`${code}\`.`);
-      continue;
+      throw invalidSearch(`Modifier \`:${modifier}\` does not apply to ${definition.type} parameter \`${code}\`.`, name);
     }
     const values = splitValues(raw).map((value) => parseSearchValue(name, definition.type, modifier, value));
     filters.push({ code, type: definition.type, ...(modifier ? { modifier } : {}), values });
