@@ -6,10 +6,9 @@
  * <url>/auth/token and prints the access token as the LAST line of stdout (ARCHITECTURE §2).
  * A refusal prints the OAuth error on stderr and exits non-zero.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildClientAssertion } from '../src/auth/client-assertion-builder.js';
+import { fetchAccessToken } from './fetch-token.js';
 
 const USAGE = 'usage: npm run token -- <client-id> [--purpose TREAT] [--scope "system/*.rs"] [--url http://localhost:8787] [--keys data/keys]';
 
@@ -29,37 +28,15 @@ async function main(): Promise<number> {
     return 2;
   }
   const base = (values.url ?? '').replace(/\/+$/, '');
-  const keyFile = join(values.keys ?? '', `${clientId}.private.json`);
-  const privateJwk = await readFile(keyFile, 'utf8').catch(() => undefined);
-  if (privateJwk === undefined) {
-    console.error(`No private key at ${keyFile}: start the gateway once (npm start) so it creates the demo clients' keys.`);
-    return 1;
-  }
-
-  const tokenUrl = `${base}/auth/token`;
-  const assertion = await buildClientAssertion({ clientId, tokenUrl, key: JSON.parse(privateJwk) as object });
-  const form = new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-    client_assertion: assertion,
+  const { token, expiresAt } = await fetchAccessToken({
+    base,
+    clientId,
+    keysDir: values.keys ?? '',
+    ...(values.scope !== undefined ? { scope: values.scope } : {}),
+    ...(values.purpose !== undefined ? { purpose: values.purpose } : {}),
   });
-  if (values.scope !== undefined) form.set('scope', values.scope);
-  if (values.purpose !== undefined) form.set('purpose_of_use', values.purpose);
-
-  let response: Response;
-  try {
-    response = await fetch(tokenUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form });
-  } catch (err) {
-    console.error(`Could not reach ${tokenUrl}: ${(err as Error).message}`);
-    return 1;
-  }
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!response.ok || typeof body.access_token !== 'string') {
-    console.error(`Token refused (${response.status}): ${String(body.error ?? 'unknown_error')}: ${String(body.error_description ?? '')}`);
-    return 1;
-  }
-  console.error(`client ${clientId}, scope ${String(body.scope)}, purpose ${String(body.purpose_of_use)}, expires in ${String(body.expires_in)} s`);
-  console.log(body.access_token);
+  console.error(`client ${clientId}, purpose ${values.purpose ?? 'TREAT (default)'}, expires in ${Math.round((expiresAt - Date.now()) / 1000)} s`);
+  console.log(token);
   return 0;
 }
 

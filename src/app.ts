@@ -50,6 +50,9 @@ export function createApp(deps: GatewayDeps): Hono {
 
   if (deps.conn) {
     app.use('/ingest/*', requireAuth(deps.auth));
+    // Same request policy as /fhir: ingest writes are labeled with the writer's facts (P2-18) and
+    // anything echoed back goes through consent enforcement and audit.
+    app.use('/ingest/*', requestAccess(deps.repo, deps.auditLog, deps.now));
     app.route('/ingest', createIngestRoutes({ repo: deps.repo, deadLetters: createDeadLetterStore(deps.conn) }));
   }
 
