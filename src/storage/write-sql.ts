@@ -44,8 +44,10 @@ export function writeStatements(write: ResourceWrite): SqlStatement[] {
       args: row,
     },
   ];
-  for (const table of INDEX_TABLES) {
-    out.push({ sql: `DELETE FROM ${table} WHERE resource_type = ? AND id = ?`, args: [resourceType, id] });
+  // A resource that never existed (expectedVersion 0) has no index rows to clear; batches are
+  // atomic, so no failed write can have left any behind. Ingest creates thousands at a time.
+  if (write.expectedVersion !== 0) {
+    for (const table of INDEX_TABLES) out.push({ sql: `DELETE FROM ${table} WHERE resource_type = ? AND id = ?`, args: [resourceType, id] });
   }
   // A tombstone has no index rows: deleted resources never match a search or reference lookup.
   if (deleted) return out;
