@@ -15,6 +15,7 @@ const ACCESS_TOKEN_TYP = 'at+jwt';
 const claimsSchema = z.object({
   iss: z.string().min(1),
   sub: z.string().min(1),
+  client_id: z.string().min(1),
   aud: z.string().min(1),
   exp: z.number().int(),
   iat: z.number().int(),
@@ -68,6 +69,7 @@ export async function verifyAccessTokenWithExpiry(keys: GatewayKeys, token: stri
   if (check.issuer !== undefined && claims.iss !== check.issuer.replace(/\/+$/, '')) throw invalid('The access token was issued by another issuer.');
   if (claims.aud !== fhirBaseFor(claims.iss)) throw invalid('The access token is not meant for this FHIR server.');
   if (claims.exp <= Math.floor(check.now.getTime() / 1000)) throw invalid('The access token has expired.');
+  if (claims.client_id !== claims.sub) throw invalid('The access token claims are malformed.');
   const scopes = parseScopes(claims.scope);
   // INVARIANT: the gateway only signs scopes it parsed; an unparsable one means the token is not ours.
   if (scopes.invalid.length > 0) throw invalid('The access token carries an invalid scope.');

@@ -86,6 +86,8 @@ export async function issueToken(deps: TokenIssuerDeps, request: TokenRequest, l
   const accessToken = await signAccessToken(deps.keys, {
     iss: issuer,
     sub: client.clientId,
+    // RFC 9068 §2.2: an at+jwt names the client it was issued to (MedplumClient checks it).
+    client_id: client.clientId,
     aud: fhirBaseFor(issuer),
     exp: iat + ACCESS_TOKEN_LIFETIME_SECONDS,
     iat,
