@@ -38,7 +38,7 @@ export const versionKey = (v: StoredVersion): string => `${v.resourceType}/${v.i
 /** The gateway's own access (seeding, bootstrap): labels writes, sees everything, audits nothing. */
 export function createSystemPolicy(store: Store): AccessPolicy {
   return {
-    prepareWrite: (resource, previous) => labelWrite(store, resource, previous, undefined, async () => new Set()),
+    prepareWrite: (resource, previous) => labelWrite(store, resource, previous, undefined),
     visibility: async () => undefined,
     deniedAmong: async () => new Set(),
     release: async (versions) => [...versions],
@@ -52,7 +52,7 @@ export function createRequestPolicy(store: Store, requester: Requester, now: Dat
   const requesterFacts = (): Promise<RequesterFacts> => (facts ??= loadRequesterFacts(store, requester));
   const disclosures = new Disclosures(store, requester, requesterFacts, now, decisionId);
   return {
-    prepareWrite: async (resource, previous) => labelWrite(store, resource, previous, await requesterFacts(), (versions) => disclosures.deniedAmong(versions)),
+    prepareWrite: async (resource, previous) => labelWrite(store, resource, previous, await requesterFacts()),
     async visibility(filters, resourceType) {
       const rf = await requesterFacts();
       const patients = EMERGENCY.has(requester.purposeOfUse)
@@ -85,9 +85,11 @@ function namedPatients(filters: readonly SearchFilter[], resourceType: string | 
 }
 
 /**
- * Labels a write (P2-18) and computes its disclosure columns. Labels are inherited only from
- * referenced records the writer may see: a hidden record is treated exactly like a missing one,
- * or the labels the write comes back with would reveal that it exists and what it is (P2-17).
+ * Labels a write (P2-18) and computes its disclosure columns. Labels propagate from every existing
+ * referenced record, whether or not the writer may see it now: a writer that once received Part 2
+ * data (e.g. under a §2.35 consent) must not launder it into an unlabeled record by writing under
+ * another purpose. The price is that the labels a write comes back with say whether an id the
+ * writer already holds is a Part 2 record; ids are random UUIDs, so only ids it was once given.
  * A Part 2 program that writes a Part 2 record becomes its holder, so the earlier holder cannot
  * read the program's version as its "own copy".
  */
@@ -96,18 +98,15 @@ async function labelWrite<T extends Resource>(
   resource: T,
   previous: StoredVersion | undefined,
   requester: RequesterFacts | undefined,
-  deniedAmong: (versions: readonly StoredVersion[]) => Promise<Set<string>>,
 ): Promise<{ resource: T; disclosure: DisclosureColumns }> {
   const references = referencesOf(resource);
   if (references.length > MAX_REFERENCED) throw serviceUnavailable(`A resource may reference at most ${MAX_REFERENCED} records whose labels it inherits.`);
-  const found: StoredVersion[] = [];
+  const referencedLabels: Coding[][] = [];
   for (const ref of references) {
     const [type, id] = ref.split('/');
     const stored = type && id ? await store.read(type, id) : undefined;
-    if (stored && !stored.deleted) found.push(stored);
+    if (stored && !stored.deleted) referencedLabels.push(stored.resource.meta?.security ?? []);
   }
-  const denied = found.length > 0 ? await deniedAmong(found) : new Set<string>();
-  const referencedLabels: Coding[][] = found.filter((v) => !denied.has(versionKey(v))).map((v) => v.resource.meta?.security ?? []);
   const security = computeLabels(resource, {
     writerIsPart2Program: requester?.isPart2Program ?? false,
     referencedLabels,

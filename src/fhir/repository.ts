@@ -247,6 +247,6 @@ export function storedFrom(write: ResourceWrite): StoredVersion {
     versionId: write.versionId,
     lastUpdated: write.lastUpdated,
     deleted: write.op === 'delete',
-    disclosure: write.disclosure ?? { part2: false },
+    disclosure: write.disclosure ?? { part2: true },
   };
 }

@@ -296,7 +296,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       });
       beforeEach(async () => {
         await store.write([
-          w('create', observation('plain', 'Patient/p1', '1111', '2024-05-01'), 1, '2024-05-01T00:00:00.000Z'),
+          { ...w('create', observation('plain', 'Patient/p1', '1111', '2024-05-01'), 1, '2024-05-01T00:00:00.000Z'), disclosure: { part2: false, patientId: 'p1' } },
           sud('sud-p1', 'Patient/p1', 'prog'),
           sud('sud-p2', 'Patient/p2', 'prog'),
         ]);
@@ -304,7 +304,15 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
 
       it('stores the columns with each version and reads them back', async () => {
         expect((await store.read('Observation', 'sud-p1'))?.disclosure).toEqual({ part2: true, patientId: 'p1', holderOrg: 'prog' });
-        expect((await store.vread('Observation', 'plain', 1))?.disclosure).toEqual({ part2: false });
+        expect((await store.vread('Observation', 'plain', 1))?.disclosure).toEqual({ part2: false, patientId: 'p1' });
+      });
+
+      it('P2-20 stores a write without disclosure columns as restricted: no requester sees or counts it', async () => {
+        await store.write([w('create', observation('unruled', 'Patient/p1', '1111', '2024-05-01'), 1, '2024-05-01T00:00:00.000Z')]);
+        expect((await store.read('Observation', 'unruled'))?.disclosure).toEqual({ part2: true });
+        const seen = await store.search(q('Observation', [], { total: true, visibility: { holderOrg: 'prog', part2Patients: ['p1', 'p2'] } }));
+        expect(ids(seen)).not.toContain('unruled');
+        expect(seen.total).toBe(3);
       });
 
       it('leaves out Part 2 rows in SQL, so totals count only what may be seen', async () => {

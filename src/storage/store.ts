@@ -50,7 +50,7 @@ export interface ResourceWrite {
   readonly versionId: number;
   readonly lastUpdated: string;
   readonly expectedVersion: number;
-  /** Defaults to not Part 2, no patient, no holder. */
+  /** Absent = restricted (treated as Part 2 with no patient or holder: visible to no requester). */
   readonly disclosure?: DisclosureColumns;
 }
 

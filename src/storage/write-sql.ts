@@ -31,7 +31,10 @@ export function writeStatements(write: ResourceWrite): SqlStatement[] {
   const json = JSON.stringify(content);
   const deleted = write.op === 'delete' ? 1 : 0;
   const d = write.disclosure;
-  const row: SqlValue[] = [resourceType, id, write.versionId, write.lastUpdated, deleted, json, d?.part2 ? 1 : 0, d?.patientId ?? null, d?.holderOrg ?? null];
+  // Fail closed (P2-20): a write that says nothing about disclosure is stored as restricted, so a
+  // search never counts a row no policy has ruled on.
+  const part2 = d === undefined || d.part2 ? 1 : 0;
+  const row: SqlValue[] = [resourceType, id, write.versionId, write.lastUpdated, deleted, json, part2, d?.patientId ?? null, d?.holderOrg ?? null];
   const columns = '(resource_type, id, version_id, last_updated, deleted, content, part2, patient_id, holder_org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
   const out: SqlStatement[] = [
     { sql: `INSERT INTO resource_version ${columns}`, args: row },

@@ -1,4 +1,4 @@
-import type { Bundle, Consent, ConsentProvision, Resource } from '@medplum/fhirtypes';
+import type { AuditEvent, Bundle, BundleEntry, BundleLink, Consent, ConsentProvision, Meta, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import { fhirConsent, recipient } from '../../src/consent/fixtures.js';
 import type { ConsentKind } from '../../src/consent/index.js';
 import { MONITORING_CATEGORY_SYSTEM } from '../../src/consent/vocabulary.js';
@@ -27,7 +27,37 @@ export interface Part2World {
   /** A complete Part 2 consent of `kind` for the participant, disclosed by the treatment program. */
   consent(kind: ConsentKind, recipients: string[], provision?: Partial<ConsentProvision>): Consent;
   get(client: Client, path: string, purpose?: string): Promise<{ status: number; body: Resource & Bundle; headers: Headers }>;
+  /** Any request as `client` (JSON body optional); never throws on status. */
+  send(client: Client, method: string, path: string, json?: unknown, purpose?: string): Promise<Reply>;
+  /** POSTs a consent as the treatment program and remembers it for {@link Part2World.retireConsents}. */
+  grant(consent: Consent): Promise<string>;
+  /** Deletes every consent {@link Part2World.grant} created, so the next test starts without them. */
+  retireConsents(): Promise<void>;
+  /** The newest audit chain position; pass it to {@link Part2World.auditSince}. */
+  auditMark(): Promise<number>;
+  /** AuditEvents appended after `mark`, oldest first. */
+  auditSince(mark: number): Promise<AuditEvent[]>;
   close(): Promise<void>;
+}
+
+/** A reply body: a Bundle, a resource or an OperationOutcome; tests read it as any of them. */
+export interface ReplyBody {
+  resourceType: string;
+  id?: string;
+  meta?: Meta;
+  issue?: OperationOutcomeIssue[];
+  entry?: BundleEntry[];
+  total?: number;
+  link?: BundleLink[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- resource-specific elements
+  [element: string]: any;
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly body: ReplyBody;
+  readonly text: string;
+  readonly headers: Headers;
 }
 
 export async function createPart2World(options: { now?: () => Date } = {}): Promise<Part2World> {
@@ -109,5 +139,89 @@ export async function createPart2World(options: { now?: () => Date } = {}): Prom
     return JSON.parse(json) as Consent;
   };
 
-  return { gw, patientId, supervisionId, org, records, token, create, consent, get, close: () => gw.close() };
+  const send = async (client: Client, method: string, path: string, json?: unknown, purpose?: string): Promise<Reply> => {
+    const res = await gw.fhir(path, { method, token: await token(client, purpose), ...(json !== undefined ? { json } : {}) });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Reply['body'], text, headers: res.headers };
+  };
+  const granted: string[] = [];
+  const grant = async (c: Consent): Promise<string> => {
+    const id = await create('demo-treatment', c);
+    granted.push(id);
+    return id;
+  };
+  const retireConsents = async (): Promise<void> => {
+    for (const id of granted.splice(0)) {
+      const res = await send('demo-treatment', 'DELETE', `/fhir/Consent/${id}`);
+      if (res.status >= 300) throw new Error(`retire Consent/${id}: ${res.status} ${res.text}`);
+    }
+  };
+  const auditMark = async (): Promise<number> => {
+    const [row] = await gw.conn.query('SELECT COALESCE(MAX(seq), 0) AS n FROM audit_event', []);
+    return Number(row?.['n'] ?? 0);
+  };
+  const auditSince = async (mark: number): Promise<AuditEvent[]> =>
+    (await gw.conn.query('SELECT content FROM audit_event WHERE seq > ? ORDER BY seq', [mark])).map((r) => JSON.parse(String(r['content'])) as AuditEvent);
+
+  return { gw, patientId, supervisionId, org, records, token, create, consent, get, send, grant, retireConsents, auditMark, auditSince, close: () => gw.close() };
+}
+
+/** Content of the world's Part 2 records that must never appear in a reply that denies them. */
+export const PART2_CONTENT = ['F11.20', 'synthetic clinical note', 'synthetic reason', 'c3ludGhldGlj', 'Stay in outpatient treatment', '42CFRPart2', 'NORDSCLCD', 'PSYTHPN'];
+
+/** `Type/id` of each resource an AuditEvent lists (version suffix dropped), patient and authority excluded. */
+export function auditedRefs(event: AuditEvent): string[] {
+  return (event.entity ?? []).filter((e) => e.role?.code === '4').map((e) => (e.what?.reference ?? '').replace(/\/_history\/\d+$/, ''));
+}
+
+/** The audit kind (`disclosure`, `emergency`, `denial`, `access`, …) of an event. */
+export function auditKind(event: AuditEvent): string | undefined {
+  return event.subtype?.find((c) => c.system?.endsWith('/audit-event-kind'))?.code;
+}
+
+/** The authority entity of an event: its name, reference and rule ids. */
+export function auditAuthority(event: AuditEvent): { name?: string; reference?: string; rules: string[] } {
+  const e = (event.entity ?? []).find((x) => x.role?.code === '13');
+  return {
+    ...(e?.name ? { name: e.name } : {}),
+    ...(e?.what?.reference ? { reference: e.what.reference } : {}),
+    rules: (e?.detail ?? []).filter((d) => d.type === 'rule').map((d) => String(d.valueString)),
+  };
+}
+
+/** Denial events since `mark` that name `ref` (`Type/id`). */
+export async function denialsOf(w: Part2World, mark: number, ref: string): Promise<AuditEvent[]> {
+  return (await w.auditSince(mark)).filter((e) => auditKind(e) === 'denial' && auditedRefs(e).includes(ref));
+}
+
+/**
+ * STYLE "A deny test checks…": 404 with an OperationOutcome (a hidden record answers like a
+ * missing one, P2-17), none of the record's content in the body, a denial AuditEvent naming the
+ * record on an intact chain. Returns that denial for further checks.
+ */
+export async function expectDeniedRead(w: Part2World, reply: Reply, mark: number, ref: string): Promise<AuditEvent> {
+  const { expect } = await import('vitest');
+  expect(reply.status).toBe(404);
+  expect(reply.body.resourceType).toBe('OperationOutcome');
+  expect(reply.body.issue?.[0]?.severity).toBe('error');
+  expect(reply.headers.get('x-part2-notice')).toBeNull();
+  for (const marker of PART2_CONTENT) expect(reply.text).not.toContain(marker);
+  const denials = await denialsOf(w, mark, ref);
+  expect(denials.length).toBeGreaterThan(0);
+  expect(denials[0]!.outcome).toBe('4');
+  expect((await w.gw.auditLog.verify()).ok).toBe(true);
+  return denials[0]!;
+}
+
+/** A search reply that leaks none of `hidden` (`Type/id`): not in entries, links or total. */
+export async function expectSearchExcludes(reply: Reply, hidden: readonly string[]): Promise<void> {
+  const { expect } = await import('vitest');
+  expect(reply.status).toBe(200);
+  const ids = (reply.body.entry ?? []).map((e) => `${e.resource?.resourceType}/${e.resource?.id}`);
+  for (const ref of hidden) {
+    expect(ids).not.toContain(ref);
+    expect(reply.text).not.toContain(ref.split('/')[1]!);
+  }
+  const matches = (reply.body.entry ?? []).filter((e) => e.search?.mode !== 'include').length;
+  if (reply.body.total !== undefined) expect(reply.body.total).toBe(matches);
 }
