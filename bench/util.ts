@@ -1,5 +1,4 @@
 /** Small helpers shared by the benchmark modules: percentiles, tables, free ports. */
-import { createServer } from 'node:net';
 
 /** Exact percentile (nearest-rank) of `samples`; sorts a copy so callers keep their order. */
 export function percentile(samples: readonly number[], p: number): number {
@@ -25,21 +24,8 @@ export function printTable(title: string, header: readonly string[], rows: reado
   for (const r of rows) console.log(line(r));
 }
 
-/**
- * A currently free TCP port. The gateway needs its port before it starts (the token endpoint
- * checks the assertion's `aud` against PUBLIC_URL), so port 0 at listen time is not enough.
- */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** A currently free TCP port (the gateway must know its port before it starts: tokens' `aud`). */
+export { freePort } from '../test/support/processes.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -4,9 +4,9 @@
  * test/worker.test.ts. Nothing here needs the internet.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from './processes.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,17 +32,6 @@ export interface WranglerDevOptions {
   readonly readyTimeoutMs?: number;
 }
 
-/** A free TCP port on 127.0.0.1 (tiny race window between close and wrangler's bind; acceptable in tests). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Runs wrangler to completion; rejects with its output when it exits non-zero. */
 function runWrangler(args: string[], timeoutMs = 60_000): Promise<string> {
@@ -121,3 +110,5 @@ export async function startWranglerDev(options: WranglerDevOptions & { port: num
     throw error;
   }
 }
+
+export { freePort };
