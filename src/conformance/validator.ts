@@ -1,8 +1,8 @@
-import { getAllDataTypes, OperationOutcomeError, tryGetProfile, validateResource, validateTypedValue } from '@medplum/core';
+import { getAllDataTypes, getDataType, type InternalSchemaElement, type InternalTypeSchema, OperationOutcomeError, tryGetProfile, validateResource, validateTypedValue } from '@medplum/core';
 import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { isGatewayResourceType } from '../fhir/resource-types.js';
 import { badRequest, GatewayError, unprocessable } from '../outcomes/index.js';
-import { checkGaps } from './gap-checks.js';
+import { checkGaps, checkGapsWithProfile } from './gap-checks.js';
 import { checkBounds } from './bounds.js';
 import { loadDefinitions } from './definitions.js';
 import { getProfile, getTerminology, listProfiles } from './profiles.js';
@@ -61,6 +61,80 @@ function medplumValidate(resource: Resource, profile?: StructureDefinition): voi
   }
 }
 
+/**
+ * Whether Medplum accepting a resource against `profile` implies it would accept it against the
+ * base R4 type, so the base pass can be skipped when the profile pass succeeds. Medplum validates
+ * nested values with the same (base) datatype schemas in both passes; only the root schema
+ * differs. So it suffices that the profile's root refines the base root: every root constraint of
+ * the base is in the profile; every base element is in the profile with the same array-ness, a
+ * cardinality within the base's, a subset of its type codes and every base constraint; and the
+ * profile accepts no top-level key the base would not (no extra undotted element names).
+ * Computed once per profile; anything unexpected → false (keep the base pass).
+ */
+const coversBaseCache = new Map<string, boolean>();
+function coversBase(profile: StructureDefinition): boolean {
+  const url = profile.url ?? '';
+  let covers = coversBaseCache.get(url);
+  if (covers === undefined) {
+    try {
+      covers = refinesBase(getDataType(profile.type ?? ''), tryGetProfile(url));
+    } catch {
+      covers = false;
+    }
+    coversBaseCache.set(url, covers);
+  }
+  return covers;
+}
+
+const constraintKey = (c: { key: string; expression: string; severity: string }): string => `${c.key}\u0000${c.severity}\u0000${c.expression}`;
+function constraintsCovered(base: readonly { key: string; expression: string; severity: string }[] | undefined, profile: readonly { key: string; expression: string; severity: string }[] | undefined): boolean {
+  const have = new Set((profile ?? []).map(constraintKey));
+  return (base ?? []).every((c) => c.severity !== 'error' || have.has(constraintKey(c)));
+}
+
+function refinesBase(base: InternalTypeSchema | undefined, profile: InternalTypeSchema | undefined): boolean {
+  if (!base || !profile || base.name !== profile.type && base.type !== profile.type) return false;
+  if (!constraintsCovered(base.constraints, profile.constraints)) return false;
+  for (const key of Object.keys(profile.elements)) {
+    if (!key.includes('.') && !base.elements[key]) return false;
+  }
+  for (const [key, b] of Object.entries(base.elements) as [string, InternalSchemaElement][]) {
+    const p = profile.elements[key];
+    if (!p || key.includes('.')) return false;
+    if (p.isArray !== b.isArray || p.min < b.min || p.max > b.max) return false;
+    const baseTypes = new Set(b.type.map((t) => t.code));
+    if (!p.type.length || !p.type.every((t) => baseTypes.has(t.code))) return false;
+    if (!constraintsCovered(b.constraints, p.constraints)) return false;
+    if ((b.fixed || b.pattern || b.slicing) && (p.fixed !== b.fixed || p.pattern !== b.pattern || p.slicing !== b.slicing)) return false;
+  }
+  return true;
+}
+
+/**
+ * The first claimed profile that (a) checkProfiles would validate against, (b) covers the base
+ * type (coversBase) and (c) Medplum accepts the resource against; undefined otherwise. When it
+ * returns a URL, Medplum's base pass would also succeed, so validate() can skip it; when it does
+ * not, validate() runs exactly the original sequence, so every error is reported as before.
+ */
+function preValidatedProfile(resource: Resource): string | undefined {
+  const claimed = resource.meta?.profile;
+  if (!Array.isArray(claimed) || claimed.length === 0) return undefined;
+  // A JSON key with a dot could match a profile's dotted element name but never a base one.
+  for (const key of Object.keys(resource)) if (key.includes('.')) return undefined;
+  for (const url of claimed) {
+    if (typeof url !== 'string' || canonicalUrl(url) === CORE_PREFIX + resource.resourceType) continue;
+    const profile = getProfile(url);
+    if (!profile || profile.type !== resource.resourceType || !coversBase(profile)) continue;
+    try {
+      validateTypedValue({ type: profileTypeKey(profile), value: resource });
+      return profile.url;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 function checkEnvelope(input: unknown): Resource {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw badRequest('The body must be a JSON object holding a FHIR resource.');
@@ -85,7 +159,7 @@ function checkEnvelope(input: unknown): Resource {
   return input as Resource;
 }
 
-function checkProfiles(resource: Resource): void {
+function checkProfiles(resource: Resource, passed?: string, passedGaps?: OperationOutcomeIssue[]): void {
   const claimed = resource.meta?.profile ?? [];
   for (let i = 0; i < claimed.length; i++) {
     const url = claimed[i] ?? '';
@@ -96,9 +170,10 @@ function checkProfiles(resource: Resource): void {
     if (profile.type !== resource.resourceType) {
       throw unprocessable([error('invalid', `Profile \`${profile.url}\` applies to ${profile.type}, not ${resource.resourceType}.`, where)]);
     }
-    medplumValidate(resource, profile);
-    const schema = tryGetProfile(profile.url ?? '');
-    const issues = checkGaps(resource, getTerminology(), schema);
+    // Medplum validation is deterministic: a profile already accepted in preValidatedProfile stays accepted.
+    if (profile.url !== passed) medplumValidate(resource, profile);
+    // The pre-validated profile's gap issues were computed in the same walk as the base ones.
+    const issues = profile.url === passed && passedGaps ? passedGaps : checkGaps(resource, getTerminology(), tryGetProfile(profile.url ?? ''));
     if (issues.length) throw unprocessable(issues);
   }
 }
@@ -114,10 +189,13 @@ export async function createValidator(): Promise<ResourceValidator> {
     validate(input: unknown): Resource {
       const resource = checkEnvelope(input);
       checkBounds(resource, resource.resourceType);
-      medplumValidate(resource);
-      const issues = checkGaps(resource, terms);
+      const passed = preValidatedProfile(resource);
+      if (passed === undefined) medplumValidate(resource);
+      const profileSchema = passed === undefined ? undefined : tryGetProfile(passed);
+      const both = profileSchema ? checkGapsWithProfile(resource, terms, profileSchema) : undefined;
+      const issues = both ? both[0] : checkGaps(resource, terms);
       if (issues.length) throw unprocessable(issues);
-      checkProfiles(resource);
+      checkProfiles(resource, passed, both?.[1]);
       return resource;
     },
   };

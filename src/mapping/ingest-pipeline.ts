@@ -12,7 +12,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { FhirRepository } from '../fhir/repository.js';
 import { internalError, isGatewayError, type GatewayError } from '../outcomes/index.js';
-import type { ResourceWrite } from '../storage/store.js';
+import type { ResourceWrite, Store } from '../storage/store.js';
 import type { CompiledMapping } from './compiled-mapping.js';
 import { IdentifierLookup } from './identifier-lookup.js';
 import { mapRecord, recordKeys, validateRecord, type RecordKey } from './map-record.js';
@@ -78,11 +78,21 @@ export async function ingestRecords(repo: FhirRepository, mapping: CompiledMappi
   }
   await lookup.prefetch(wanted);
 
+  // Ids the lookup minted for keys no stored resource has (crypto.randomUUID, `existed: false`)
+  // and not yet written: prepareUpdate's read of them would find nothing, so it is answered
+  // without a query. The write
+  // still checks expectedVersion 0 against the store, so a collision could only ever fail as a
+  // conflict, never overwrite anything.
+  const fresh = new Set<string>();
+  const preparer = withFreshIds(repo, fresh);
+
   let batch: Prepared[] = [];
   const flush = async (): Promise<void> => {
     await writePrepared(repo, batch, results, fail);
     batch = [];
     lookup.commitPending();
+    // Written now (or refused): from here on their ids are read like any other.
+    fresh.clear();
   };
   for (const { row, raw, record, keys } of valid) {
     try {
@@ -96,7 +106,8 @@ export async function ingestRecords(repo: FhirRepository, mapping: CompiledMappi
       const writes: ResourceWrite[] = [];
       const outcomes: ResourceOutcome[] = [];
       for (const m of mapped.resources) {
-        const { write, current } = await repo.prepareUpdate(m.type, m.id, m.resource);
+        if (!m.existed) fresh.add(`${m.type}/${m.id}`);
+        const { write, current } = await preparer.prepareUpdate(m.type, m.id, m.resource);
         if (write) {
           writes.push(write);
           outcomes.push({ type: m.type, id: m.id, versionId: write.versionId, lastUpdated: write.lastUpdated, result: write.op === 'create' ? 'created' : 'updated', resource: write.resource });
@@ -112,6 +123,14 @@ export async function ingestRecords(repo: FhirRepository, mapping: CompiledMappi
   }
   await flush();
   return [...results.values()].sort((a, b) => a.row - b.row);
+}
+
+/** `repo` whose store answers `read` of a minted id in `fresh` with "not found" without a query. */
+function withFreshIds(repo: FhirRepository, fresh: ReadonlySet<string>): FhirRepository {
+  const store = repo.store;
+  const read: Store['read'] = (type, id) => (fresh.has(`${type}/${id}`) ? Promise.resolve(undefined) : store.read(type, id));
+  const view = Object.create(store, { read: { value: read } }) as Store;
+  return Object.create(repo, { store: { value: view } }) as FhirRepository;
 }
 
 function recordResult(p: Prepared): RecordResult {

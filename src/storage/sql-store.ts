@@ -9,7 +9,7 @@ import type { HistoryQuery, HistoryResult, ResourceWrite, Store, StoredVersion }
 import type { SearchQuery, SearchResult } from './search-query.js';
 import type { SqlConnection, SqlRow, SqlStatement, SqlValue } from './sql-connection.js';
 import { RESOURCE_COLUMNS, buildSearchSql, visibilityTerm } from './search-sql.js';
-import { MAX_PARAMS, writeStatements } from './write-sql.js';
+import { MAX_PARAMS, batchWriteStatements } from './write-sql.js';
 
 /**
  * A Store over `conn`, which must already carry the 0001_resources schema (see migrate()).
@@ -126,7 +126,6 @@ async function history(conn: SqlConnection, query: HistoryQuery): Promise<Histor
 async function write(conn: SqlConnection, writes: readonly ResourceWrite[]): Promise<void> {
   if (writes.length === 0) return;
   const current = await currentVersions(conn, writes);
-  const statements: SqlStatement[] = [];
   for (const w of writes) {
     const key = keyOf(w.resource.resourceType, w.resource.id);
     const have = current.get(key) ?? 0;
@@ -138,10 +137,10 @@ async function write(conn: SqlConnection, writes: readonly ResourceWrite[]): Pro
     }
     // Later writes in the same batch see earlier ones (a transaction may touch a resource twice).
     current.set(key, w.versionId);
-    statements.push(...writeStatements(w));
   }
   try {
-    await conn.batch(statements);
+    // Same effect as one writeStatements(w) per write, merged into few multi-row statements.
+    await conn.batch(batchWriteStatements(writes));
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict('A resource in this write was changed concurrently; retry with the new version.');
     throw err;

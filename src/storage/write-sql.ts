@@ -30,11 +30,9 @@ export function writeStatements(write: ResourceWrite): SqlStatement[] {
   const content = storedContent(write);
   const json = JSON.stringify(content);
   const deleted = write.op === 'delete' ? 1 : 0;
-  const d = write.disclosure;
   // Fail closed (P2-20): a write that says nothing about disclosure is stored as restricted, so a
-  // search never counts a row no policy has ruled on.
-  const part2 = d === undefined || d.part2 ? 1 : 0;
-  const row: SqlValue[] = [resourceType, id, write.versionId, write.lastUpdated, deleted, json, part2, d?.patientId ?? null, d?.holderOrg ?? null];
+  // search never counts a row no policy has ruled on (see versionRow).
+  const row = versionRow(write, json);
   const columns = '(resource_type, id, version_id, last_updated, deleted, content, part2, patient_id, holder_org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
   const out: SqlStatement[] = [
     { sql: `INSERT INTO resource_version ${columns}`, args: row },
@@ -63,6 +61,103 @@ export function writeStatements(write: ResourceWrite): SqlStatement[] {
     ...insertRows('search_reference', ['param', 'target_type', 'target_id'], rows.references.map((r) => [...key, r.param, r.targetType, r.targetId])),
     ...insertRows('search_number', ['param', 'value'], rows.numbers.map((r) => [...key, r.param, r.value])),
   );
+  return out;
+}
+
+/** The resource_version / resource_current row of `write` (columns as RESOURCE_COLUMNS_SQL). */
+function versionRow(write: ResourceWrite, json: string): SqlValue[] {
+  const { resourceType, id } = write.resource;
+  const d = write.disclosure;
+  // Fail closed (P2-20): a write that says nothing about disclosure is stored as restricted.
+  const part2 = d === undefined || d.part2 ? 1 : 0;
+  return [resourceType, id, write.versionId, write.lastUpdated, write.op === 'delete' ? 1 : 0, json, part2, d?.patientId ?? null, d?.holderOrg ?? null];
+}
+
+const RESOURCE_COLUMNS_SQL = '(resource_type, id, version_id, last_updated, deleted, content, part2, patient_id, holder_org)';
+const CURRENT_UPSERT =
+  'ON CONFLICT (resource_type, id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated, ' +
+  'deleted = excluded.deleted, content = excluded.content, part2 = excluded.part2, patient_id = excluded.patient_id, ' +
+  'holder_org = excluded.holder_org WHERE excluded.version_id > resource_current.version_id';
+const INDEX_COLUMNS = {
+  search_token: ['param', 'system', 'code', 'display'],
+  search_string: ['param', 'value', 'raw'],
+  search_date: ['param', 'start_at', 'end_at'],
+  search_reference: ['param', 'target_type', 'target_id'],
+  search_number: ['param', 'value'],
+} as const satisfies Record<(typeof INDEX_TABLES)[number], readonly string[]>;
+
+/**
+ * The statements for a whole batch of writes, with the same effect as
+ * `writes.flatMap(writeStatements)` but far fewer statements: the version inserts, current-row
+ * upserts, index deletes and index inserts of consecutive writes to distinct resources are each
+ * merged into multi-row statements (at most MAX_PARAMS parameters each). Every write still
+ * inserts its resource_version row (the concurrency guard) and upserts resource_current with the
+ * same WHERE. When a resource repeats within the batch, the merged statements so far are emitted
+ * first, so the later write's index DELETE still runs after the earlier write's INSERTs, exactly
+ * as in the per-write sequence.
+ */
+export function batchWriteStatements(writes: readonly ResourceWrite[]): SqlStatement[] {
+  const out: SqlStatement[] = [];
+  let seen = new Set<string>();
+  let versions: SqlValue[][] = [];
+  let clear: SqlValue[][] = [];
+  let index: Record<keyof typeof INDEX_COLUMNS, SqlValue[][]> = emptyIndex();
+  const emit = (): void => {
+    out.push(...multiRow(`INSERT INTO resource_version ${RESOURCE_COLUMNS_SQL} VALUES`, versions, ''));
+    out.push(...multiRow(`INSERT INTO resource_current ${RESOURCE_COLUMNS_SQL} VALUES`, versions, ` ${CURRENT_UPSERT}`));
+    for (const table of INDEX_TABLES) out.push(...deleteKeys(table, clear));
+    for (const table of INDEX_TABLES) out.push(...insertRows(table, INDEX_COLUMNS[table], index[table]));
+    seen = new Set();
+    versions = [];
+    clear = [];
+    index = emptyIndex();
+  };
+  for (const write of writes) {
+    const { resourceType, id } = write.resource;
+    const key = `${resourceType}/${id}`;
+    if (seen.has(key)) emit();
+    seen.add(key);
+    const content = storedContent(write);
+    const deleted = write.op === 'delete' ? 1 : 0;
+    versions.push(versionRow(write, JSON.stringify(content)));
+    if (write.expectedVersion !== 0) clear.push([resourceType, id]);
+    if (deleted) continue;
+    const rows = extractIndexRows(content, write.lastUpdated);
+    for (const r of rows.tokens) index.search_token.push([resourceType, id, r.param, r.system, r.code, r.display]);
+    for (const r of rows.strings) index.search_string.push([resourceType, id, r.param, r.value, r.raw]);
+    for (const r of rows.dates) index.search_date.push([resourceType, id, r.param, r.start, r.end]);
+    for (const r of rows.references) index.search_reference.push([resourceType, id, r.param, r.targetType, r.targetId]);
+    for (const r of rows.numbers) index.search_number.push([resourceType, id, r.param, r.value]);
+  }
+  emit();
+  return out;
+}
+
+function emptyIndex(): Record<keyof typeof INDEX_COLUMNS, SqlValue[][]> {
+  return { search_token: [], search_string: [], search_date: [], search_reference: [], search_number: [] };
+}
+
+/** `prefix (?, …), (?, …)… suffix` over `rows`, chunked to stay within MAX_PARAMS. */
+function multiRow(prefix: string, rows: readonly SqlValue[][], suffix: string): SqlStatement[] {
+  if (rows.length === 0) return [];
+  const width = rows[0]!.length;
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / width));
+  const tuple = `(${new Array(width).fill('?').join(', ')})`;
+  const out: SqlStatement[] = [];
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    out.push({ sql: `${prefix} ${chunk.map(() => tuple).join(', ')}${suffix}`, args: chunk.flat() });
+  }
+  return out;
+}
+
+function deleteKeys(table: string, keys: readonly SqlValue[][]): SqlStatement[] {
+  const out: SqlStatement[] = [];
+  const perStatement = Math.floor(MAX_PARAMS / 2);
+  for (let i = 0; i < keys.length; i += perStatement) {
+    const chunk = keys.slice(i, i + perStatement);
+    out.push({ sql: `DELETE FROM ${table} WHERE ${chunk.map(() => '(resource_type = ? AND id = ?)').join(' OR ')}`, args: chunk.flat() });
+  }
   return out;
 }
 
