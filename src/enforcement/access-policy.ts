@@ -31,6 +31,14 @@ export interface AccessPolicy {
   release(versions: readonly StoredVersion[], interaction: DisclosureInteraction): Promise<StoredVersion[]>;
   /** The disclosures recorded so far, to be audited before the response leaves. */
   readonly disclosures: Disclosures | undefined;
+  /** Who is writing, for the repository's write rules; undefined for the gateway's own writes. */
+  writer(): Promise<Writer | undefined>;
+}
+
+/** The requester of a write and its facts (organization, memberships), as write rules see them. */
+export interface Writer {
+  readonly requester: Requester;
+  readonly facts: RequesterFacts;
 }
 
 export const versionKey = (v: StoredVersion): string => `${v.resourceType}/${v.id}/${v.versionId}`;
@@ -43,6 +51,7 @@ export function createSystemPolicy(store: Store): AccessPolicy {
     deniedAmong: async () => new Set(),
     release: async (versions) => [...versions],
     disclosures: undefined,
+    writer: async () => undefined,
   };
 }
 
@@ -64,6 +73,7 @@ export function createRequestPolicy(store: Store, requester: Requester, now: Dat
     deniedAmong: (versions) => disclosures.deniedAmong(versions),
     release: (versions, interaction) => disclosures.release(versions, interaction),
     disclosures,
+    writer: async () => ({ requester, facts: await requesterFacts() }),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Consent, Resource } from '@medplum/fhirtypes';
 import { checkConsentIntake } from '../consent/index.js';
-import { createSystemPolicy, versionKey, type AccessPolicy } from '../enforcement/access-policy.js';
+import { createSystemPolicy, versionKey, type AccessPolicy, type Writer } from '../enforcement/access-policy.js';
 import type { DisclosureInteraction } from '../enforcement/disclosures.js';
 import type { HistoryResult, ResourceWrite, Store, StoredVersion } from '../storage/store.js';
 import type { SearchResult } from '../storage/search-query.js';
@@ -22,6 +22,26 @@ export interface WriteOutcome {
   /** True when an update carried no change, so no version was written. */
   readonly unchanged?: boolean;
 }
+
+/** What a write rule sees: the validated resource about to be written and what it replaces. */
+export interface WriteChange {
+  readonly resource: Resource;
+  /** The stored version it replaces (a tombstone keeps its last content); undefined on create. */
+  readonly previous: StoredVersion | undefined;
+  /** Who writes; undefined for the gateway's own writes (system policy). */
+  readonly writer: Writer | undefined;
+  /** For lookups the rule needs (e.g. a PractitionerRole's organization); never for writing. */
+  readonly store: Store;
+}
+
+/**
+ * A business rule run on every create and update — REST, transaction and batch entries, ingest —
+ * after validation and before labeling. It refuses by throwing a GatewayError; nothing is then
+ * written, because every write is prepared in full before any is sent to the store. It may
+ * return a replacement resource to fill a server-assigned element (each rule documents which);
+ * the replacement is validated again. Deletes do not run rules.
+ */
+export type WriteRule = (change: WriteChange) => Promise<Resource | undefined>;
 
 const ID_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;
 /** Versions of one resource an instance history reads before paging (each is decided on). */
@@ -58,11 +78,13 @@ export class FhirRepository {
     private readonly validator: WriteValidator,
     private readonly now: () => Date = () => new Date(),
     readonly policy: AccessPolicy = createSystemPolicy(store),
+    /** Capability rules every write must pass (e.g. the referral Task workflow); see buildGateway. */
+    private readonly writeRules: readonly WriteRule[] = [],
   ) {}
 
   /** The same repository bound to one request's policy. */
   withPolicy(policy: AccessPolicy): FhirRepository {
-    return new FhirRepository(this.store, this.validator, this.now, policy);
+    return new FhirRepository(this.store, this.validator, this.now, policy, this.writeRules);
   }
 
   /** Current version; 404 if it never existed or may not be seen, 410 if deleted. */
@@ -93,7 +115,7 @@ export class FhirRepository {
 
   /** Validates, labels and prepares a create without writing it (transactions batch the writes). */
   async prepareCreate(type: string, body: unknown, id: string = crypto.randomUUID()): Promise<ResourceWrite> {
-    const resource = this.validateFor(type, body);
+    const resource = await this.applyWriteRules(this.validateFor(type, body), undefined);
     const lastUpdated = this.now().toISOString();
     const { resource: labeled, disclosure } = await this.policy.prepareWrite(withMeta({ ...resource, id }, 1, lastUpdated), undefined);
     return { op: 'create', resource: labeled, versionId: 1, lastUpdated, expectedVersion: 0, disclosure };
@@ -117,9 +139,9 @@ export class FhirRepository {
   async prepareUpdate(type: string, id: string, body: unknown, ifMatch?: number): Promise<{ write?: ResourceWrite; current?: StoredVersion }> {
     assertServedType(type);
     assertValidId(id);
-    const resource = this.validateFor(type, body);
-    if (resource.id !== id) {
-      throw badRequest(`The body's id \`${String(resource.id)}\` does not match the URL id \`${id}\`.`, `${type}.id`, 'FHIR_ID_MISMATCH');
+    const validated = this.validateFor(type, body);
+    if (validated.id !== id) {
+      throw badRequest(`The body's id \`${String(validated.id)}\` does not match the URL id \`${id}\`.`, `${type}.id`, 'FHIR_ID_MISMATCH');
     }
     const current = await this.store.read(type, id);
     if (current && (await this.policy.deniedAmong([current])).size > 0) throw hidden(type, id);
@@ -127,6 +149,7 @@ export class FhirRepository {
     if (ifMatch !== undefined && ifMatch !== currentVersion) {
       throw preconditionFailed(`\`If-Match\` version ${ifMatch} does not match the current version ${currentVersion} of \`${type}/${id}\`.`);
     }
+    const resource = await this.applyWriteRules(validated, current);
     const versionId = currentVersion + 1;
     const lastUpdated = this.now().toISOString();
     const { resource: labeled, disclosure } = await this.policy.prepareWrite(withMeta({ ...resource, id }, versionId, lastUpdated), current);
@@ -215,6 +238,18 @@ export class FhirRepository {
     if (result.resources.length > 1) throw preconditionFailed(`\`${where}\` matched more than one \`${type}\`.`, 'FHIR_MULTIPLE_MATCHES');
     const [match] = result.resources;
     return match ? (await this.policy.release([match], 'search-type'))[0] : undefined;
+  }
+
+  /** Runs the write rules in order; a replacement is validated again (INVARIANT: only valid resources are written). */
+  private async applyWriteRules(resource: Resource, previous: StoredVersion | undefined): Promise<Resource> {
+    if (this.writeRules.length === 0) return resource;
+    const writer = await this.policy.writer();
+    let current = resource;
+    for (const rule of this.writeRules) {
+      const replacement = await rule({ resource: current, previous, writer, store: this.store });
+      if (replacement) current = this.validator.validate(replacement);
+    }
+    return current;
   }
 
   private validateFor(type: string, body: unknown): Resource {

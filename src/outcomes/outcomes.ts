@@ -47,8 +47,8 @@ export function notAcceptable(text: string): GatewayError {
   return new GatewayError('HTTP_NOT_ACCEPTABLE', 406, issue('not-supported', text));
 }
 
-export function conflict(text: string, code: GatewayErrorCode = 'STORE_VERSION_CONFLICT'): GatewayError {
-  return new GatewayError(code, 409, issue('conflict', text));
+export function conflict(text: string, code: GatewayErrorCode = 'STORE_VERSION_CONFLICT', expression?: string): GatewayError {
+  return new GatewayError(code, 409, issue('conflict', text, expression));
 }
 
 export function gone(text = 'Resource was deleted.'): GatewayError {
