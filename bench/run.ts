@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --quick]`: validation cost, in-process auth/read cost, HTTP overhead against a same-run bare baseline,
+ * `npm run bench [-- --quick]`: validation cost, in-process auth/read cost, consent decisions and
+ * enforcement, mapping and ingest throughput, HTTP overhead against a same-run bare baseline,
  * cold start, then the budget summary (bench/results/latest.json). Sections run one after another
  * so they never compete for this machine's 2 cores. Always exits 0: budgets are reported, not
  * enforced here (tests stay free of timing assertions; ARCHITECTURE §5).
@@ -9,6 +10,7 @@ import { runAuthCost } from './auth-cost.js';
 import { runColdStart } from './cold-start.js';
 import { runConsentEnforcement } from './consent-enforcement.js';
 import { runHttpOverhead } from './http-overhead.js';
+import { runMapping } from './mapping.js';
 import { writeReport, type Measurement } from './report.js';
 import { runValidation } from './validation.js';
 import type { BenchOptions } from './util.js';
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
   measurements.push(...(await runValidation(opts)));
   measurements.push(...(await runAuthCost(opts)));
   measurements.push(...(await runConsentEnforcement(opts)));
+  measurements.push(...(await runMapping(opts)));
   measurements.push(...(await runHttpOverhead(opts)));
   measurements.push(...(await runColdStart(opts)));
   const seconds = (performance.now() - started) / 1000;

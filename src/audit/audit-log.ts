@@ -9,7 +9,7 @@ import type { AuditEvent } from '@medplum/fhirtypes';
 import { serviceUnavailable } from '../outcomes/index.js';
 import type { SqlConnection, SqlStatement } from '../storage/sql-connection.js';
 import { DISCLOSURE_KINDS, auditKindOf, patientIdOf, type AuditKind } from './audit-event.js';
-import { GENESIS_HASH, canonicalJson, chainHash } from './canonical-json.js';
+import { GENESIS_HASH, canonicalJson, chainHash, sha256Hex } from './canonical-json.js';
 
 /** Tuning knobs; defaults suit both runtimes. */
 export interface AuditLogOptions {
@@ -58,6 +58,12 @@ export class AuditLog {
   readonly #maxRetries: number;
   readonly #pageSize: number;
   #queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The chain head as this instance last committed it, so an append needs no read first. Another
+   * appender (process or instance) that moved the head makes our insert hit the primary key; the
+   * retry then drops this and reads the real head, so the chain never forks.
+   */
+  #head: { seq: number; hash: string } | undefined;
 
   constructor(conn: SqlConnection, options: AuditLogOptions = {}) {
     this.#conn = conn;
@@ -83,10 +89,13 @@ export class AuditLog {
     let lastError: unknown;
     for (let attempt = 0; attempt <= this.#maxRetries; attempt++) {
       try {
-        await this.#conn.batch(await this.#chain(rows));
+        const { statements, head } = await this.#chain(rows);
+        await this.#conn.batch(statements);
+        this.#head = head;
         return;
       } catch (err) {
         lastError = err;
+        this.#head = undefined;
         if (!isHeadCollision(err)) break;
         await sleep(1 + Math.random() * 5 * (attempt + 1));
       }
@@ -94,18 +103,22 @@ export class AuditLog {
     throw serviceUnavailable('The audit trail could not be written, so nothing was released.', lastError);
   }
 
-  async #chain(rows: readonly PreparedRow[]): Promise<SqlStatement[]> {
-    const [head] = await this.#conn.query('SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1');
-    let seq = head ? Number(head['seq']) : 0;
-    let prev = head ? String(head['hash']) : GENESIS_HASH;
+  async #chain(rows: readonly PreparedRow[]): Promise<{ statements: SqlStatement[]; head: { seq: number; hash: string } }> {
+    let head = this.#head;
+    if (!head) {
+      const [row] = await this.#conn.query('SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1');
+      head = row ? { seq: Number(row['seq']), hash: String(row['hash']) } : { seq: 0, hash: GENESIS_HASH };
+    }
+    let { seq, hash: prev } = head;
     const statements: SqlStatement[] = [];
     for (const row of rows) {
       seq += 1;
-      const hash = await chainHash(prev, row.event);
-      statements.push({ sql: INSERT, args: [seq, row.id, row.recorded, row.patientId, row.kind, canonicalJson(row.event), prev, hash] });
+      const content = canonicalJson(row.event);
+      const hash = await sha256Hex(prev + content);
+      statements.push({ sql: INSERT, args: [seq, row.id, row.recorded, row.patientId, row.kind, content, prev, hash] });
       prev = hash;
     }
-    return statements;
+    return { statements, head: { seq, hash: prev } };
   }
 
   /**

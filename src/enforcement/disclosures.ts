@@ -4,12 +4,12 @@ import { resolvePurposeOfUse } from '../auth/purpose-of-use.js';
 import { buildAuditEvent, type AuditEventInput, type AuditInteraction, type AuditLog, type AuditedResource } from '../audit/index.js';
 import { decideAll, type AccessRequest, type Decision, type ResourceFacts } from '../consent/index.js';
 import { codingsOf } from '../consent/labeling-walk.js';
-import { actCode, confidentiality, POLICY_42CFRPART2 } from '../consent/labels.js';
+import { actCode, confidentiality, isPart2Labeled, POLICY_42CFRPART2 } from '../consent/labels.js';
 import type { Store, StoredVersion } from '../storage/store.js';
 import { loadConsents, loadEventFacts } from './consent-facts.js';
 import { applyObligations } from './obligations.js';
 import { patientIdOf } from './patient-of.js';
-import type { RequesterFacts } from './requester-facts.js';
+import { COVERED_SECTORS, type RequesterFacts } from './requester-facts.js';
 
 export type DisclosureInteraction = AuditInteraction;
 
@@ -53,11 +53,15 @@ export class Disclosures {
 
   /** Decides every version not yet decided; the holding program's own records are not disclosures. */
   async decide(versions: readonly StoredVersion[]): Promise<Map<string, Decision>> {
-    const rf = await this.requesterFacts();
     const pending = versions.filter((v) => !this.#decided.has(key(v)));
+    if (pending.length === 0) return this.#decided;
     const facts = pending.map((v) => factsOf(v));
-    const patients = [...new Set(facts.filter((f) => f.patientId && isPart2(f)).map((f) => f.patientId!))];
-    const consents = await loadConsents(this.store, patients);
+    const part2Patients = [...new Set(facts.filter((f) => f.patientId && isPart2(f)).map((f) => f.patientId!))];
+    // Memberships and consents only matter for Part 2 records; an ordinary read needs no queries.
+    const anyPart2 = facts.some(isPart2);
+    const organizationId = this.requester.organizationId;
+    const rf = anyPart2 ? await this.requesterFacts() : { organizationId, memberOf: [`Organization/${organizationId}`], isCoveredEntity: COVERED_SECTORS.has(this.requester.sector) };
+    const consents = await loadConsents(this.store, part2Patients);
     const events = await loadEventFacts(this.store, consents);
     const request: AccessRequest = {
       requester: { clientId: this.requester.clientId, organizationId: rf.organizationId, sector: this.requester.sector, memberOf: rf.memberOf, isCoveredEntity: rf.isCoveredEntity },
@@ -192,5 +196,6 @@ function patientOf(v: StoredVersion): string | undefined {
   return v.disclosure.patientId ?? patientIdOf(v.resource);
 }
 
-const isPart2 = (f: ResourceFacts): boolean => f.security.some((c) => c.code === POLICY_42CFRPART2);
+/** The same test decide() applies (policy label or a Part 2 sensitivity). */
+const isPart2 = (f: ResourceFacts): boolean => isPart2Labeled(f.security);
 const hasConfidentiality = (f: ResourceFacts): boolean => f.security.some((c) => c.system === 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality');

@@ -7,7 +7,7 @@ export const ORGANIZATION_ROLE_SYSTEM = 'https://reentry-gateway.example.org/fhi
 export const PART2_PROGRAM_ROLE = 'part2-program';
 
 /** Sectors whose organizations are HIPAA covered entities or business associates (P2-08). */
-const COVERED_SECTORS: ReadonlySet<string> = new Set(['treatment', 'ehr']);
+export const COVERED_SECTORS: ReadonlySet<string> = new Set(['treatment', 'ehr']);
 
 /** How many care teams / practitioner roles are considered when resolving membership. */
 const MEMBERSHIP_LIMIT = 500;
