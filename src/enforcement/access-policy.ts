@@ -23,6 +23,12 @@ const EMERGENCY = new Set(['ETREAT', 'BTG']);
 export interface AccessPolicy {
   /** Labels a validated resource and computes its disclosure columns (P2-18). */
   prepareWrite<T extends Resource>(resource: T, previous: StoredVersion | undefined): Promise<{ resource: T; disclosure: DisclosureColumns }>;
+  /**
+   * Visibility without any consent lookup (own program's rows and non-Part 2 rows only); undefined
+   * for the gateway's own unrestricted reads. Exact whenever the query reaches no Part 2 row held
+   * by someone else, which a one-row probe tells.
+   */
+  baseVisibility(): Visibility | undefined;
   /** What a search or history may see in SQL; undefined for the gateway's own unrestricted reads. */
   visibility(filters: readonly SearchFilter[], resourceType: string | undefined): Promise<Visibility | undefined>;
   /** Keys (`Type/id/vid`) of versions decide() denies, without auditing (exact counting, P2-17). */
@@ -47,6 +53,7 @@ export const versionKey = (v: StoredVersion): string => `${v.resourceType}/${v.i
 export function createSystemPolicy(store: Store): AccessPolicy {
   return {
     prepareWrite: (resource, previous) => labelWrite(store, resource, previous, undefined),
+    baseVisibility: () => undefined,
     visibility: async () => undefined,
     deniedAmong: async () => new Set(),
     release: async (versions) => [...versions],
@@ -62,6 +69,7 @@ export function createRequestPolicy(store: Store, requester: Requester, now: Dat
   const disclosures = new Disclosures(store, requester, requesterFacts, now, decisionId);
   return {
     prepareWrite: async (resource, previous) => labelWrite(store, resource, previous, await requesterFacts()),
+    baseVisibility: () => ({ holderOrg: requester.organizationId, part2Patients: [] }),
     async visibility(filters, resourceType) {
       const rf = await requesterFacts();
       const patients = EMERGENCY.has(requester.purposeOfUse)

@@ -41,9 +41,21 @@ async function visible<R>(policy: AccessPolicy, visibility: Visibility | undefin
   return runner.rebuild(kept, total === undefined ? undefined : total - denied.size);
 }
 
+/**
+ * The visibility a query needs: the base one (no consent lookups) when the query reaches no Part 2
+ * row held by someone else — one indexed probe — else the full one with the consented patients.
+ */
+async function visibilityFor(policy: AccessPolicy, probe: (v: Visibility) => Promise<StoredVersion[]>, filters: SearchQuery['filters'], resourceType: string | undefined): Promise<Visibility | undefined> {
+  const base = policy.baseVisibility();
+  if (!base) return undefined;
+  if ((await probe({ ...base, onlyRestricted: true })).length === 0) return base;
+  return policy.visibility(filters, resourceType);
+}
+
 /** A search over what the policy lets the requester see, with exact totals and paging. */
 export async function searchVisible(store: Store, policy: AccessPolicy, query: SearchQuery): Promise<SearchResult<StoredVersion>> {
-  const visibility = await policy.visibility(query.filters, query.resourceType);
+  const probe = async (v: Visibility) => (await store.search({ ...query, sort: [], count: 1, offset: 0, total: false, visibility: v })).resources;
+  const visibility = await visibilityFor(policy, probe, query.filters, query.resourceType);
   return visible(policy, visibility, query.offset, query.count, {
     run: (v, w) => store.search({ ...query, ...(v ? { visibility: v } : {}), ...(w ? { ...w, total: false } : {}) }),
     rows: (r) => r.resources,
@@ -54,7 +66,8 @@ export async function searchVisible(store: Store, policy: AccessPolicy, query: S
 
 /** History over what the policy lets the requester see, with exact totals and paging. */
 export async function historyVisible(store: Store, policy: AccessPolicy, query: HistoryQuery): Promise<HistoryResult> {
-  const visibility = await policy.visibility([], query.resourceType);
+  const probe = async (v: Visibility) => (await store.history({ ...query, count: 1, offset: 0, visibility: v })).versions;
+  const visibility = await visibilityFor(policy, probe, [], query.resourceType);
   return visible(policy, visibility, query.offset, query.count, {
     run: (v, w) => store.history({ ...query, ...(v ? { visibility: v } : {}), ...(w ?? {}) }),
     rows: (r) => r.versions,

@@ -55,7 +55,7 @@ export interface SearchQuery {
   /** Whether the caller wants `Bundle.total` (adapters may skip the COUNT otherwise). */
   readonly total: boolean;
   /** Part 2 visibility applied in SQL (see Visibility in store.ts); absent = unrestricted. */
-  readonly visibility?: { readonly holderOrg?: string; readonly part2Patients: readonly string[]; readonly onlyUndecided?: boolean };
+  readonly visibility?: { readonly holderOrg?: string; readonly part2Patients: readonly string[]; readonly onlyUndecided?: boolean; readonly onlyRestricted?: boolean };
 }
 
 export interface SearchResult<R> {

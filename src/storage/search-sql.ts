@@ -253,6 +253,9 @@ function orderBy(rules: readonly SortRule[]): Fragment {
  * only what may be released. The patient list is one JSON parameter (D1 allows 100 parameters).
  */
 export function visibilityTerm(visibility: NonNullable<SearchQuery['visibility']>): Fragment {
+  if (visibility.onlyRestricted) {
+    return { sql: '(c.part2 = 1 AND (c.holder_org IS NULL OR c.holder_org <> ?))', args: [visibility.holderOrg ?? ''] };
+  }
   if (visibility.onlyUndecided) {
     return {
       sql: '(c.part2 = 1 AND (c.holder_org IS NULL OR c.holder_org <> ?) AND c.patient_id IN (SELECT value FROM json_each(?)))',

@@ -329,6 +329,10 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         expect(ids(undecided)).toEqual(['sud-p1', 'sud-p2']);
         const held = await store.search(q('Observation', [], { total: true, visibility: { holderOrg: 'prog', part2Patients: ['p1'], onlyUndecided: true } }));
         expect(held.total).toBe(0);
+        const restricted = await store.search(q('Observation', [], { total: true, visibility: { holderOrg: 'other', part2Patients: [], onlyRestricted: true } }));
+        expect(ids(restricted)).toEqual(['sud-p1', 'sud-p2']);
+        const restrictedForHolder = await store.search(q('Observation', [], { total: true, visibility: { holderOrg: 'prog', part2Patients: [], onlyRestricted: true } }));
+        expect(restrictedForHolder.total).toBe(0);
       });
 
       it('applies the same visibility to history', async () => {

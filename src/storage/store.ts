@@ -25,6 +25,8 @@ export interface Visibility {
    * `part2Patients`. Used to count what a post-filter will remove, so totals stay exact.
    */
   readonly onlyUndecided?: boolean;
+  /** Only Part 2 rows not held by `holderOrg` (any patient): probes whether consents matter at all. */
+  readonly onlyRestricted?: boolean;
 }
 
 /** One stored version. `resource.meta.versionId`/`lastUpdated` are always set. */
