@@ -1,12 +1,11 @@
 /**
- * SqlConnection over @libsql/client (Node). File databases get WAL (readers never wait for the
- * writer) and a busy timeout, so concurrent requests queue instead of failing with SQLITE_BUSY.
+ * SqlConnection for a libSQL URL: local files through libsql directly (libsql-file-connection.ts:
+ * WAL, synchronous=NORMAL, busy timeout, prepared statements kept), anything else (`libsql://`,
+ * `http(s)://`, `:memory:`) through @libsql/client.
  */
 import { createClient, type InValue, type ResultSet } from '@libsql/client';
 import type { SqlConnection, SqlRow, SqlValue } from './sql-connection.js';
-
-/** How long a file-database writer waits for the lock before failing (ms). */
-const BUSY_TIMEOUT_MS = 5000;
+import { openLibsqlFile } from './libsql-file-connection.js';
 
 /**
  * Opens `url` (`file:./data/gateway.db`, `:memory:`, or a libsql:// server URL). Errors from the
@@ -14,20 +13,9 @@ const BUSY_TIMEOUT_MS = 5000;
  * write transaction (`batch(…, 'write')`), so it is all-or-nothing.
  */
 export async function openLibsqlConnection(url: string): Promise<SqlConnection> {
-  const isFile = url.startsWith('file:');
-  // `timeout` is applied by the client to every pooled connection, which a one-off PRAGMA is not.
-  const client = createClient(isFile ? { url, timeout: BUSY_TIMEOUT_MS } : { url });
-  if (isFile) {
-    // journal_mode is stored in the database file, so setting it once per open is enough.
-    await client.execute('PRAGMA journal_mode=WAL');
-    await client.execute(`PRAGMA busy_timeout=${BUSY_TIMEOUT_MS}`);
-    // WAL + NORMAL is SQLite's recommended pairing: no corruption on any crash, and a process crash
-    // loses nothing; only the last commits before a power failure may be lost. FULL fsyncs every
-    // commit, and every audited read commits (≈10 ms each here). The client reuses one connection
-    // (its borrows are synchronous and the gateway opens no interactive transactions), so setting
-    // this once applies to every statement.
-    await client.execute('PRAGMA synchronous=NORMAL');
-  }
+  // Local files go through libsql directly, with prepared statements kept (libsql-file-connection.ts).
+  if (url.startsWith('file:')) return openLibsqlFile(url.slice('file:'.length));
+  const client = createClient({ url });
   return {
     async query(sql, args = []) {
       return toRows(await client.execute({ sql, args: args as InValue[] }));
