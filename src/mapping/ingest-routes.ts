@@ -61,13 +61,14 @@ export function createIngestRoutes(deps: IngestRoutesDeps): Hono {
     if (status !== undefined && status !== 'open' && status !== 'replayed') throw badRequest(`\`status\` must be \`open\` or \`replayed\`, not \`${status.slice(0, 20)}\`.`, 'status');
     const count = Math.min(Number(c.req.query('_count') ?? 100) || 100, 1000);
     const offset = Math.max(Number(c.req.query('_offset') ?? 0) || 0, 0);
-    const letters = await deps.deadLetters.list({ ...(mappingId ? { mappingId } : {}), ...(status ? { status } : {}), count, offset });
+    // Raw source records may hold another program's Part 2 data: each organization sees only its own.
+    const letters = await deps.deadLetters.list({ submittedBy: c.get('requester').organizationId, ...(mappingId ? { mappingId } : {}), ...(status ? { status } : {}), count, offset });
     return fhirJson(c, deadLetterBundle(letters, ingestBase(c)));
   });
 
   app.post('/dead-letters/:id/:operation', async (c) => {
     if (c.req.param('operation') !== '$replay') throw notFound(`Unknown dead-letter operation \`${c.req.param('operation').slice(0, 30)}\`.`, 'HTTP_NOT_FOUND');
-    const letter = await deps.deadLetters.get(c.req.param('id'));
+    const letter = await deps.deadLetters.get(c.req.param('id'), c.get('requester').organizationId);
     if (!letter) throw notFound(`Dead letter \`${c.req.param('id').slice(0, 64)}\` was not found.`);
     const mapping = mappingOr404(letter.mappingId);
     authorizeTypes(c, mapping.resourceTypes, ['c', 'u']);
@@ -80,7 +81,7 @@ export function createIngestRoutes(deps: IngestRoutesDeps): Hono {
     const firstRowParam = c.req.query('firstRow') ?? '0';
     if (!/^\d{1,9}$/.test(firstRowParam)) throw badRequest(`\`firstRow\` must be a non-negative integer, not \`${firstRowParam.slice(0, 20)}\`.`, 'firstRow');
     const input = await readIngestBody(c, mapping.spec.input);
-    return fhirJson(c, await service.ingest(repoOf(c), mapping, input, fhirBase(c), preferences(c).returnPreference === 'minimal', Number(firstRowParam)));
+    return fhirJson(c, await service.ingest(repoOf(c), mapping, input, fhirBase(c), preferences(c).returnPreference === 'minimal', c.get('requester').organizationId, Number(firstRowParam)));
   });
 
   return app;

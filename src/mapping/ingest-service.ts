@@ -16,7 +16,7 @@ export interface IngestService {
    * Ingests one upload; refused records are dead-lettered and named in their entries.
    * `firstRow` numbers the records when the upload is one chunk of a larger file (CLI).
    */
-  ingest(repo: FhirRepository, mapping: CompiledMapping, input: IngestInput, base: string, minimal: boolean, firstRow?: number): Promise<Bundle>;
+  ingest(repo: FhirRepository, mapping: CompiledMapping, input: IngestInput, base: string, minimal: boolean, submittedBy: string, firstRow?: number): Promise<Bundle>;
   /** Re-runs a dead letter; success marks it replayed, failure keeps it open with the new outcome. */
   replay(repo: FhirRepository, letter: DeadLetter, mapping: CompiledMapping, base: string, minimal: boolean): Promise<Bundle>;
 }
@@ -24,12 +24,12 @@ export interface IngestService {
 /** Builds the service over a dead-letter store; each call gets the request's repository. */
 export function createIngestService(deps: { deadLetters: DeadLetterStore; now: () => Date }): IngestService {
   return {
-    async ingest(repo, mapping, input, base, minimal, firstRow = 0) {
+    async ingest(repo, mapping, input, base, minimal, submittedBy, firstRow = 0) {
       const results = await ingestRecords(repo, mapping, input.records, firstRow);
       const failed = results.filter((r) => r.result === 'error');
       const receivedAt = deps.now().toISOString();
       const ids = await deps.deadLetters.add(
-        failed.map((r) => ({ mappingId: mapping.spec.id, receivedAt, rowIndex: r.row, record: input.raw[r.row - firstRow], format: input.format, outcome: errorOutcome(r) })),
+        failed.map((r) => ({ mappingId: mapping.spec.id, submittedBy, receivedAt, rowIndex: r.row, record: input.raw[r.row - firstRow], format: input.format, outcome: errorOutcome(r) })),
       );
       const byRow = new Map(failed.map((r, i) => [r.row, ids[i]!]));
       return ingestResponseBundle(results, base, byRow, minimal);
