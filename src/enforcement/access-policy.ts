@@ -47,7 +47,6 @@ export interface Writer {
   readonly facts: RequesterFacts;
 }
 
-export const versionKey = (v: StoredVersion): string => `${v.resourceType}/${v.id}/${v.versionId}`;
 
 /** The gateway's own access (seeding, bootstrap): labels writes, sees everything, audits nothing. */
 export function createSystemPolicy(store: Store): AccessPolicy {

@@ -5,7 +5,7 @@ import { buildAuditEvent, type AuditEventInput, type AuditInteraction, type Audi
 import { decideAll, type AccessRequest, type Decision, type ResourceFacts } from '../consent/index.js';
 import { codingsOf } from '../consent/labeling-walk.js';
 import { actCode, confidentiality, isPart2Labeled, POLICY_42CFRPART2 } from '../consent/labels.js';
-import type { Store, StoredVersion } from '../storage/store.js';
+import { versionKey, type Store, type StoredVersion } from '../storage/store.js';
 import { loadConsents, loadEventFacts } from './consent-facts.js';
 import { applyObligations } from './obligations.js';
 import { patientIdOf } from './patient-of.js';
@@ -13,7 +13,6 @@ import { COVERED_SECTORS, type RequesterFacts } from './requester-facts.js';
 
 export type DisclosureInteraction = AuditInteraction;
 
-const key = (v: StoredVersion): string => `${v.resourceType}/${v.id}/${v.versionId}`;
 /** Entities listed in one access event; the count beyond is noted, not listed. */
 const MAX_ACCESS_ENTITIES = 200;
 
@@ -53,7 +52,7 @@ export class Disclosures {
 
   /** Decides every version not yet decided; the holding program's own records are not disclosures. */
   async decide(versions: readonly StoredVersion[]): Promise<Map<string, Decision>> {
-    const pending = versions.filter((v) => !this.#decided.has(key(v)));
+    const pending = versions.filter((v) => !this.#decided.has(versionKey(v)));
     if (pending.length === 0) return this.#decided;
     const facts = pending.map((v) => factsOf(v));
     const part2Patients = [...new Set(facts.filter((f) => f.patientId && isPart2(f)).map((f) => f.patientId!))];
@@ -74,14 +73,14 @@ export class Disclosures {
       // reads would be stamped NORDSCLCD and fill the patient's accounting (P2-13).
       const held = v.disclosure.holderOrg === rf.organizationId && hasConfidentiality(facts[i]!);
       const decision: Decision = held ? { effect: 'permit', obligations: [], trace: [{ rule: 'P2-01', outcome: 'permit', note: 'the requester holds this record' }], decidedBy: { authority: 'not-part2' } } : decisions[i]!;
-      this.#decided.set(key(v), decision);
+      this.#decided.set(versionKey(v), decision);
     });
     return this.#decided;
   }
 
   async deniedAmong(versions: readonly StoredVersion[]): Promise<Set<string>> {
     const decided = await this.decide(versions);
-    return new Set(versions.filter((v) => decided.get(key(v))?.effect === 'deny').map(key));
+    return new Set(versions.filter((v) => decided.get(versionKey(v))?.effect === 'deny').map(versionKey));
   }
 
   /** Releases what decide() permits, with obligations applied; records both sides for audit. */
@@ -90,7 +89,7 @@ export class Disclosures {
     const decided = await this.decide(versions);
     const out: StoredVersion[] = [];
     for (const v of versions) {
-      const decision = decided.get(key(v))!;
+      const decision = decided.get(versionKey(v))!;
       if (decision.effect === 'deny') {
         this.#denied.push({ version: v, decision });
         continue;
@@ -155,7 +154,8 @@ export class Disclosures {
       if (decision.effect !== 'permit' || decision.decidedBy?.authority !== 'emergency') continue;
       for (const o of decision.obligations) {
         if (o.kind !== 'notify-program') continue;
-        const slot = byProgram.get(o.organizationId) ?? byProgram.set(o.organizationId, { ...(patientOf(version) ? { patientId: patientOf(version)! } : {}), refs: [] }).get(o.organizationId)!;
+        const patientId = patientOf(version);
+        const slot = byProgram.get(o.organizationId) ?? byProgram.set(o.organizationId, { ...(patientId ? { patientId } : {}), refs: [] }).get(o.organizationId)!;
         slot.refs.push(`${version.resourceType}/${version.id}`);
       }
     }

@@ -1,6 +1,6 @@
 import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplum/fhirtypes';
 import type { Interaction } from '../auth/requester.js';
-import type { ResourceWrite } from '../storage/store.js';
+import type { ResourceWrite, StoredVersion } from '../storage/store.js';
 import { badRequest, invalidBundle } from '../outcomes/index.js';
 import { normalizeErrorForEntry } from './bundle-errors.js';
 import { parseEntryRequest, locateInEntry, type EntryTarget } from './bundle-entry-request.js';
@@ -93,7 +93,7 @@ async function runTransaction(repo: FhirRepository, rawEntries: BundleEntry[], b
     if (e.target.method !== 'POST') continue;
     const existing = e.ifNoneExist ? await withEntryLocationAsync(e.index, () => repo.findOneForCondition(e.target.type, e.ifNoneExist!, `Bundle.entry[${e.index}].request.ifNoneExist`)) : undefined;
     const id = existing?.id ?? crypto.randomUUID();
-    if (existing) responses.set(e.index, { status: '200 OK', location: `${e.target.type}/${id}/_history/${existing.versionId}`, etag: `W/"${existing.versionId}"`, lastModified: existing.lastUpdated, resource: existing.resource });
+    if (existing) responses.set(e.index, versionResponse('200 OK', existing));
     else newIds.set(e.index, id);
     if (e.fullUrl) references.set(e.fullUrl, `${e.target.type}/${id}`);
   }
@@ -135,7 +135,7 @@ async function runTransaction(repo: FhirRepository, rawEntries: BundleEntry[], b
         writes.push(write);
         written.set(e.index, write);
       } else if (current) {
-        responses.set(e.index, { status: '200 OK', location: `${type}/${putId}/_history/${current.versionId}`, etag: `W/"${current.versionId}"`, lastModified: current.lastUpdated, resource: current.resource });
+        responses.set(e.index, versionResponse('200 OK', current));
       }
       return undefined;
     });
@@ -144,14 +144,7 @@ async function runTransaction(repo: FhirRepository, rawEntries: BundleEntry[], b
   await repo.store.write(writes);
 
   for (const [index, write] of written) {
-    const stored = storedFrom(write);
-    responses.set(index, {
-      status: write.op === 'update' ? '200 OK' : '201 Created',
-      location: `${stored.resourceType}/${stored.id}/_history/${stored.versionId}`,
-      etag: `W/"${stored.versionId}"`,
-      lastModified: stored.lastUpdated,
-      resource: stored.resource,
-    });
+    responses.set(index, versionResponse(write.op === 'update' ? '200 OK' : '201 Created', storedFrom(write)));
   }
   for (const e of entries) {
     if (e.target.method !== 'GET') continue;
@@ -182,13 +175,13 @@ async function runBatchEntry(repo: FhirRepository, e: ParsedEntry, base: string)
       return { status: '200 OK', resource: await readEntry(repo, e.target, base) };
     case 'POST': {
       const { stored, created } = await repo.create(type, e.resource, e.ifNoneExist);
-      return { status: created ? '201 Created' : '200 OK', location: `${type}/${stored.id}/_history/${stored.versionId}`, etag: `W/"${stored.versionId}"`, lastModified: stored.lastUpdated, resource: stored.resource };
+      return versionResponse(created ? '201 Created' : '200 OK', stored);
     }
     case 'PUT': {
       const id = e.target.id ?? (await resolveConditional(repo, e)) ?? crypto.randomUUID();
       const body = e.target.id === undefined ? { ...(e.resource as object), id } : e.resource;
       const { stored, created } = await repo.update(type, id, body, e.ifMatch ? parseIfMatch(e.ifMatch) : undefined);
-      return { status: created ? '201 Created' : '200 OK', location: `${type}/${stored.id}/_history/${stored.versionId}`, etag: `W/"${stored.versionId}"`, lastModified: stored.lastUpdated, resource: stored.resource };
+      return versionResponse(created ? '201 Created' : '200 OK', stored);
     }
     case 'DELETE': {
       const id = e.target.id ?? (await resolveConditional(repo, e));
@@ -196,6 +189,17 @@ async function runBatchEntry(repo: FhirRepository, e: ParsedEntry, base: string)
       return { status: '204 No Content' };
     }
   }
+}
+
+/** An entry response naming the version a write left (or a conditional found). */
+function versionResponse(status: string, stored: StoredVersion): BundleEntryResponse & { resource: Resource } {
+  return {
+    status,
+    location: `${stored.resourceType}/${stored.id}/_history/${stored.versionId}`,
+    etag: `W/"${stored.versionId}"`,
+    lastModified: stored.lastUpdated,
+    resource: stored.resource,
+  };
 }
 
 async function resolveConditional(repo: FhirRepository, e: ParsedEntry): Promise<string | undefined> {

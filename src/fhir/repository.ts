@@ -1,8 +1,8 @@
 import type { Consent, Resource } from '@medplum/fhirtypes';
 import { checkConsentIntake } from '../consent/index.js';
-import { createSystemPolicy, versionKey, type AccessPolicy, type Writer } from '../enforcement/access-policy.js';
+import { createSystemPolicy, type AccessPolicy, type Writer } from '../enforcement/access-policy.js';
 import type { DisclosureInteraction } from '../enforcement/disclosures.js';
-import type { HistoryResult, ResourceWrite, Store, StoredVersion } from '../storage/store.js';
+import { versionKey, type HistoryResult, type ResourceWrite, type Store, type StoredVersion } from '../storage/store.js';
 import type { SearchResult } from '../storage/search-query.js';
 import { badRequest, gone, notFound, preconditionFailed, unprocessable } from '../outcomes/index.js';
 import { isGatewayResourceType } from './resource-types.js';

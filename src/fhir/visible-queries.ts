@@ -1,8 +1,7 @@
 import type { AccessPolicy } from '../enforcement/access-policy.js';
-import { versionKey } from '../enforcement/access-policy.js';
 import { invalidSearch } from '../outcomes/index.js';
 import type { SearchQuery, SearchResult } from '../storage/search-query.js';
-import type { HistoryQuery, HistoryResult, Store, StoredVersion, Visibility } from '../storage/store.js';
+import { versionKey, type HistoryQuery, type HistoryResult, type Store, type StoredVersion, type Visibility } from '../storage/store.js';
 
 /** Part 2 rows one search may have to decide on; past this the client must narrow the search. */
 export const MAX_UNDECIDED = 2000;

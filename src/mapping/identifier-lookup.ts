@@ -4,9 +4,8 @@
  * in the same chunk are visible before they are written (references within a batch resolve).
  */
 import type { Identifier } from '@medplum/fhirtypes';
-import { versionKey } from '../enforcement/access-policy.js';
 import type { FhirRepository } from '../fhir/repository.js';
-import type { StoredVersion } from '../storage/store.js';
+import { versionKey, type StoredVersion } from '../storage/store.js';
 import { preconditionFailed } from '../outcomes/index.js';
 import { parseSearch } from '../fhir/search/parse-search.js';
 import type { SearchQuery } from '../storage/search-query.js';

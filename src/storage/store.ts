@@ -41,6 +41,11 @@ export interface StoredVersion {
   readonly disclosure: DisclosureColumns;
 }
 
+/** `Type/id/versionId`: identifies one stored version (decisions are cached per version). */
+export function versionKey(v: StoredVersion): string {
+  return `${v.resourceType}/${v.id}/${v.versionId}`;
+}
+
 /**
  * A write prepared by `fhir/` (ids, versions and meta already assigned).
  * `expectedVersion` is the version this write replaces (0 = the resource must not exist yet);
