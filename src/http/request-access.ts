@@ -31,13 +31,11 @@ export function requestAccess(base: FhirRepository, auditLog: AuditLog, now: () 
     if (!disclosures?.hasRecords) return;
     try {
       await disclosures.flush(auditLog);
-      const notices = disclosures.emergencyNotices();
-      if (notices.length > 0) {
-        const system = base;
-        for (const task of notices) await system.create('Task', task);
-      }
+      // The notices are the gateway's own writes (system policy), held by the notified program.
+      for (const task of disclosures.emergencyNotices()) await base.create('Task', task);
     } catch (err) {
-      const error = normalizeError(err).status >= 500 ? serviceUnavailable('The disclosure could not be audited; nothing was released.', err) : normalizeError(err);
+      const normalized = normalizeError(err);
+      const error = normalized.status >= 500 ? serviceUnavailable('The disclosure could not be audited; nothing was released.', err) : normalized;
       console.error('[gateway] audit append failed', c.get('requestId'), err);
       c.res = undefined;
       c.res = outcomeResponse(c, error);

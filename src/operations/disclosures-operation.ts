@@ -1,4 +1,4 @@
-import type { Bundle, Consent } from '@medplum/fhirtypes';
+import type { Bundle } from '@medplum/fhirtypes';
 import type { AuditLog } from '../audit/index.js';
 import type { Requester } from '../auth/requester.js';
 import { pageLinks } from '../fhir/bundles.js';
@@ -27,7 +27,8 @@ async function assertMayReadAccounting(store: Store, requester: Requester, patie
     offset: 0,
     total: false,
   });
-  if (consents.resources.some((c) => (c.resource as Consent).organization?.some((o) => o.reference === `Organization/${requester.organizationId}`))) return;
+  // The search matched on Consent.organization (the discloser), so any hit is a consent it discloses under.
+  if (consents.resources.length > 0) return;
   throw forbidden('Only an administrator, the disclosing program, or a request on the patient’s behalf (purpose PATRQT) may read the accounting of disclosures.', 'AUTH_INSUFFICIENT_SCOPE');
 }
 
