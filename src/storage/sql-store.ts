@@ -60,6 +60,14 @@ export function createSqlStore(conn: SqlConnection): Store {
         return dedupe(out);
       }),
 
+    changes: (after, limit) =>
+      guard(async () => {
+        // resource_version's rowid grows with every committed insert: SQLite (and D1) admit one
+        // writer at a time, so a later commit can never land a smaller rowid.
+        const rows = await conn.query(`SELECT c.rowid AS seq, ${RESOURCE_COLUMNS} FROM resource_version c WHERE c.rowid > ? ORDER BY c.rowid LIMIT ?`, [after, limit]);
+        return rows.map((row) => ({ seq: Number(row['seq']), version: toStored(row) }));
+      }),
+
     referencesTo: (targets, sourceType, param) =>
       guard(async () => {
         const out: StoredVersion[] = [];

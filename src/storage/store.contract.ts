@@ -289,6 +289,27 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       });
     });
 
+    describe('change feed', () => {
+      it('lists every written version in commit order and resumes after a seq', async () => {
+        await store.write([w('create', patient('p1', 'A', 'A', '1980'), 1, '2024-01-05T00:00:00.000Z'), w('create', patient('p2', 'B', 'B', '1980'), 1, '2024-01-01T00:00:00.000Z')]);
+        await store.write([w('update', patient('p1', 'A', 'AA', '1980'), 2, '2024-01-02T00:00:00.000Z')]);
+        await store.write([w('delete', patient('p2', 'B', 'B', '1980'), 2, '2024-01-03T00:00:00.000Z')]);
+        const all = await store.changes(0, 10);
+        // Commit order, not lastUpdated order: a consumer must never skip a late-stamped write.
+        expect(all.map((c) => `${c.version.id}/${c.version.versionId}${c.version.deleted ? '-' : ''}`)).toEqual(['p1/1', 'p2/1', 'p1/2', 'p2/2-']);
+        expect(all.map((c) => c.seq)).toEqual([...all.map((c) => c.seq)].sort((a, b) => a - b));
+        const rest = await store.changes(all[1]!.seq, 1);
+        expect(rest.map((c) => `${c.version.id}/${c.version.versionId}`)).toEqual(['p1/2']);
+        expect(await store.changes(all[3]!.seq, 10)).toEqual([]);
+      });
+
+      it('records nothing for a refused batch', async () => {
+        await store.write([w('create', patient('p1', 'A', 'A', '1980'), 1, '2024-01-01T00:00:00.000Z')]);
+        await expect(store.write([w('create', patient('p9', 'Z', 'Z', '1980'), 1, '2024-01-02T00:00:00.000Z'), w('update', patient('p1', 'A', 'B', '1980'), 5, '2024-01-02T00:00:00.000Z', 4)])).rejects.toThrow();
+        expect((await store.changes(0, 10)).map((c) => c.version.id)).toEqual(['p1']);
+      });
+    });
+
     describe('disclosure columns and visibility (P2-17)', () => {
       const sud = (id: string, subject: string, holder: string): ResourceWrite => ({
         ...w('create', observation(id, subject, '19295-5', '2024-05-01'), 1, '2024-05-01T00:00:00.000Z'),

@@ -76,6 +76,12 @@ export interface HistoryResult {
   readonly total: number;
 }
 
+/** One written version in commit order: `seq` only grows, so a consumer resumes after the last it handled. */
+export interface Change {
+  readonly seq: number;
+  readonly version: StoredVersion;
+}
+
 /** The reference edges used by `_include` / `_revinclude`. */
 export interface ReferenceEdge {
   readonly sourceType: string;
@@ -105,4 +111,10 @@ export interface Store {
   referencesFrom(sources: readonly { type: string; id: string }[], param: string, targetType?: string): Promise<StoredVersion[]>;
   /** Current resources of `sourceType` whose `param` references any of `targets`. */
   referencesTo(targets: readonly { type: string; id: string }[], sourceType: string, param: string): Promise<StoredVersion[]>;
+  /**
+   * Every version written after `after` (a `seq` from an earlier call; 0 = from the start), oldest
+   * first, at most `limit`. The change feed that notifications and care-coordination reactions
+   * follow: it is written in the same atomic batch as the resources, so no change is ever missed.
+   */
+  changes(after: number, limit: number): Promise<Change[]>;
 }
