@@ -15,4 +15,5 @@ export const SECTOR_DEFAULT_SCOPES: Readonly<Record<Sector, string>> = {
   'social-services': 'system/*.cruds',
   ehr: 'system/*.cruds',
   admin: 'system/*.cruds',
+  gateway: 'system/*.cruds',
 };

@@ -58,8 +58,10 @@ export interface RegisteredClient {
  * (`created_at` is kept). Throws a ZodError for an invalid record, including a JWKS that
  * carries private key members.
  */
-export async function registerClient(sql: SqlConnection, input: ClientRegistration, now: Date): Promise<RegisteredClient> {
+export async function registerClient(sql: SqlConnection, input: ClientRegistration, now: Date, options: { trustedGateway?: boolean } = {}): Promise<RegisteredClient> {
   const record = clientRegistrationSchema.parse(input);
+  // A `gateway` client sees every record unfiltered: only the explicit configuration path may create one.
+  if (record.sector === 'gateway' && !options.trustedGateway) throw new Error('sector `gateway` is registered only through TRUSTED_GATEWAY_CLIENT_ID configuration');
   const name = record.name ?? record.clientId;
   await sql.query(
     `INSERT INTO auth_client (client_id, organization_id, sector, jwks, scopes, name, created_at)

@@ -1,5 +1,10 @@
 /** The sectors a registered client can belong to (ARCHITECTURE §2). */
-export const SECTORS = ['corrections', 'treatment', 'social-services', 'ehr', 'admin'] as const;
+/**
+ * `gateway`: another instance of this gateway using this one as its storage (upstream mode). It is
+ * registered only through TRUSTED_GATEWAY_* configuration (see trusted-gateway.ts), never by
+ * ordinary registration.
+ */
+export const SECTORS = ['corrections', 'treatment', 'social-services', 'ehr', 'admin', 'gateway'] as const;
 export type Sector = (typeof SECTORS)[number];
 
 /** SMART v2 interactions: create, read, update, delete, search. */

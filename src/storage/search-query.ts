@@ -20,6 +20,8 @@ export interface SearchFilter {
   readonly type: SearchParamType;
   readonly modifier?: Modifier;
   readonly values: readonly SearchValue[];
+  /** The value text as the client sent it (set by parseSearch), so the upstream adapter can pass it on unchanged. */
+  readonly raw?: string;
 }
 
 /**

@@ -45,7 +45,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       await store.write([
         w('create', patient('p1', 'Zoë', 'Ann', '1980-05-02', { gender: 'female', active: true, identifier: [{ system: 'urn:mrn', value: 'A1' }], managingOrganization: { reference: 'Organization/o1' } }), 1, '2024-01-01T00:00:00.000Z'),
         w('create', patient('p2', 'Smith', 'Bob', '1975', { gender: 'male', active: false, identifier: [{ value: 'B2' }] }), 1, '2024-01-02T00:00:00.000Z'),
-        w('create', patient('p3', 'Smithson', 'Carl', '1990-12-31', { meta: { tag: [{ system: 'urn:tags', code: 'vip' }], profile: ['http://example.org/Profile'] } }), 1, '2024-01-03T00:00:00.000Z'),
+        w('create', patient('p3', 'Smithson', 'Carl', '1990-12-31', { meta: { tag: [{ system: 'urn:tags', code: 'vip' }], profile: ['http://hl7.org/fhir/StructureDefinition/Patient'] } }), 1, '2024-01-03T00:00:00.000Z'),
         w('create', { resourceType: 'Organization', id: 'o1', name: 'Reentry Clinic' } as Res, 1, '2024-01-01T00:00:00.000Z'),
         w('create', observation('ob1', 'Patient/p1', '1111', '2024-03-01', 5), 1, '2024-03-01T00:00:00.000Z'),
         w('create', observation('ob2', 'Patient/p1', '2222', '2024-03-15T10:00:00Z', 12.5), 1, '2024-03-02T00:00:00.000Z'),
@@ -208,7 +208,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
 
       it('matches uri exactly', async () => {
         const uri = (text: string): SearchFilter => ({ code: '_profile', type: 'uri', values: [{ kind: 'string', text }] });
-        expect(ids(await store.search(q('Patient', [uri('http://example.org/Profile')])))).toEqual(['p3']);
+        expect(ids(await store.search(q('Patient', [uri('http://hl7.org/fhir/StructureDefinition/Patient')])))).toEqual(['p3']);
         expect(ids(await store.search(q('Patient', [uri('http://example.org/profile')])))).toEqual([]);
       });
 

@@ -3,6 +3,10 @@ import { fhirConsent, recipient } from '../../src/consent/fixtures.js';
 import type { ConsentKind } from '../../src/consent/index.js';
 import { MONITORING_CATEGORY_SYSTEM } from '../../src/consent/vocabulary.js';
 import { createTestGateway, type TestGateway } from './test-gateway.js';
+import type { Store } from '../../src/storage/store.js';
+import { startUpstreamServer } from './upstream-gateway.js';
+import { serve, type ServerType } from '@hono/node-server';
+import { freePort } from './processes.js';
 
 /** The demo participant's supervision episode (demo seed) and their identifier. */
 const DEMO_DOC = 'urn:gateway:demo:doc-number|DEMO-100001';
@@ -37,6 +41,11 @@ export interface Part2World {
   auditMark(): Promise<number>;
   /** AuditEvents appended after `mark`, oldest first. */
   auditSince(mark: number): Promise<AuditEvent[]>;
+  /**
+   * The store a test writes to when it bypasses intake: the gateway's own store, or in upstream
+   * mode the upstream's (a record written behind the gateway's back, unknown to its index).
+   */
+  readonly rawStore: Store;
   close(): Promise<void>;
 }
 
@@ -60,8 +69,27 @@ export interface Reply {
   readonly headers: Headers;
 }
 
-export async function createPart2World(options: { now?: () => Date } = {}): Promise<Part2World> {
-  const gw = await createTestGateway(options);
+/**
+ * Where the gateway under test keeps resources. The part2 suite runs every scenario in both: its
+ * own libSQL store, and upstream mode against a second gateway instance over real HTTP.
+ */
+export type StorageMode = 'own-store' | 'upstream';
+export const STORAGE_MODES: readonly StorageMode[] = ['own-store', 'upstream'];
+
+export async function createPart2World(options: { now?: () => Date; mode?: StorageMode } = {}): Promise<Part2World> {
+  const upstream = options.mode === 'upstream' ? await startUpstreamServer() : undefined;
+  const gw = await createTestGateway({ ...(options.now ? { now: options.now } : {}), ...(upstream ? { upstream: upstream.upstreamConfig } : {}) });
+  // Scenarios talk to the gateway over real HTTP too (in upstream mode the whole path is HTTP).
+  const port = await freePort();
+  const server: ServerType = await new Promise((resolve) => {
+    const started = serve({ fetch: gw.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(started));
+  });
+  const http = async (path: string, init: { method?: string; token: string; json?: unknown }): Promise<Response> =>
+    fetch(`http://127.0.0.1:${port}${path}`, {
+      method: init.method ?? 'GET',
+      headers: { authorization: `Bearer ${init.token}`, ...(init.json !== undefined ? { 'content-type': 'application/fhir+json' } : {}) },
+      ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+    });
   const org = gw.demoOrganizations as Record<Client, string>;
   const tokens = new Map<string, string>();
   const token = async (client: Client, purpose = 'TREAT'): Promise<string> => {
@@ -70,18 +98,18 @@ export async function createPart2World(options: { now?: () => Date } = {}): Prom
     return tokens.get(k)!;
   };
   const create = async (client: Client, resource: Resource): Promise<string> => {
-    const res = await gw.fhir(`/fhir/${resource.resourceType}`, { method: 'POST', token: await token(client), json: resource });
+    const res = await http(`/fhir/${resource.resourceType}`, { method: 'POST', token: await token(client), json: resource });
     if (res.status !== 201) throw new Error(`create ${resource.resourceType} as ${client}: ${res.status} ${await res.text()}`);
     return ((await res.json()) as Resource).id!;
   };
   const get = async (client: Client, path: string, purpose?: string) => {
-    const res = await gw.fhir(path, { token: await token(client, purpose) });
+    const res = await http(path, { token: await token(client, purpose) });
     return { status: res.status, body: (await res.json()) as Resource & Bundle, headers: res.headers };
   };
   const admin = await token('demo-admin');
-  const patientBundle = (await (await gw.fhir(`/fhir/Patient?identifier=${DEMO_DOC}`, { token: admin })).json()) as Bundle;
+  const patientBundle = (await (await http(`/fhir/Patient?identifier=${DEMO_DOC}`, { token: admin })).json()) as Bundle;
   const patientId = patientBundle.entry![0]!.resource!.id!;
-  const episodes = (await (await gw.fhir(`/fhir/EpisodeOfCare?patient=Patient/${patientId}`, { token: admin })).json()) as Bundle;
+  const episodes = (await (await http(`/fhir/EpisodeOfCare?patient=Patient/${patientId}`, { token: admin })).json()) as Bundle;
   const supervisionId = episodes.entry![0]!.resource!.id!;
   const subject = { reference: `Patient/${patientId}` };
 
@@ -140,7 +168,7 @@ export async function createPart2World(options: { now?: () => Date } = {}): Prom
   };
 
   const send = async (client: Client, method: string, path: string, json?: unknown, purpose?: string): Promise<Reply> => {
-    const res = await gw.fhir(path, { method, token: await token(client, purpose), ...(json !== undefined ? { json } : {}) });
+    const res = await http(path, { method, token: await token(client, purpose), ...(json !== undefined ? { json } : {}) });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as Reply['body'], text, headers: res.headers };
   };
@@ -163,7 +191,13 @@ export async function createPart2World(options: { now?: () => Date } = {}): Prom
   const auditSince = async (mark: number): Promise<AuditEvent[]> =>
     (await gw.conn.query('SELECT content FROM audit_event WHERE seq > ? ORDER BY seq', [mark])).map((r) => JSON.parse(String(r['content'])) as AuditEvent);
 
-  return { gw, patientId, supervisionId, org, records, token, create, consent, get, send, grant, retireConsents, auditMark, auditSince, close: () => gw.close() };
+  const close = async (): Promise<void> => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await gw.close();
+    await upstream?.close();
+  };
+  const rawStore = upstream ? upstream.gateway.repo.store : gw.repo.store;
+  return { gw, patientId, supervisionId, org, records, token, create, consent, get, send, grant, retireConsents, auditMark, auditSince, rawStore, close };
 }
 
 /** Content of the world's Part 2 records that must never appear in a reply that denies them. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClientAssertion } from '../../src/auth/client-assertion-builder.js';
 import { startNodeGateway, type NodeGateway } from '../../src/node-gateway.js';
+import type { UpstreamConfig } from '../../src/node-config.js';
 
 export const BASE = 'http://localhost:8787';
 
@@ -24,10 +25,10 @@ export interface TestGateway extends NodeGateway {
  * The real gateway (libSQL file in a temp dir, real validator, real node-jose keys, demo data)
  * for one test file. Nothing is mocked.
  */
-export async function createTestGateway(options: { now?: () => Date } = {}): Promise<TestGateway> {
+export async function createTestGateway(options: { now?: () => Date; upstream?: UpstreamConfig } = {}): Promise<TestGateway> {
   const dir = await mkdtemp(join(tmpdir(), 'gateway-test-'));
   const gateway = await startNodeGateway(
-    { dataDir: dir, databaseUrl: `file:${join(dir, 'gateway.db')}`, keysDir: join(dir, 'keys'), publicUrl: BASE, demoData: true },
+    { dataDir: dir, databaseUrl: `file:${join(dir, 'gateway.db')}`, keysDir: join(dir, 'keys'), publicUrl: BASE, demoData: true, ...(options.upstream ? { upstream: options.upstream } : {}) },
     { log: () => undefined, ...(options.now ? { now: options.now } : {}) },
   );
   const token = async (clientId: string, opts: TokenOptions = {}): Promise<string> => {

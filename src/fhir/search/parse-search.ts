@@ -120,7 +120,7 @@ export function parseSearch(resourceType: string, params: URLSearchParams, stric
       throw invalidSearch(`Modifier \`:${modifier}\` does not apply to ${definition.type} parameter \`${code}\`.`, name);
     }
     const values = splitValues(raw).map((value) => parseSearchValue(name, definition.type, modifier, value));
-    filters.push({ code, type: definition.type, ...(modifier ? { modifier } : {}), values });
+    filters.push({ code, type: definition.type, ...(modifier ? { modifier } : {}), values, raw });
     applied.append(name, raw);
   }
 
