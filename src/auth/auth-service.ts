@@ -34,6 +34,8 @@ export interface AuthService {
   publicJwks(): Promise<{ keys: object[] }>;
   /** Signs a payload as a compact ES384 JWS with the gateway key (tokens, summaries, notifications). */
   signJws(payload: string | object, options?: SignOptions): Promise<string>;
+  /** {@link signJws} for many texts at once, signed in parallel (notification outbox). */
+  signJwsMany(payloads: readonly string[], options?: SignOptions): Promise<string[]>;
   /** Verifies a JWS signed by {@link signJws}; throws a plain Error when it does not verify. */
   verifyJws(jws: string): Promise<VerifiedJws>;
   /** The clock this service reads (shared so callers agree with token expiry). */
@@ -68,6 +70,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     getClient,
     publicJwks: () => keys.publicJwks(),
     signJws: (payload, signOptions) => keys.signJws(payload, signOptions),
+    signJwsMany: (payloads, signOptions) => keys.signJwsMany(payloads, signOptions),
     verifyJws: (jws) => keys.verifyJws(jws),
   };
 }

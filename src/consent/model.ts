@@ -185,7 +185,9 @@ export type DenyCode =
   | 'CONSENT_REVOKED'
   | 'CONSENT_EXPIRED'
   | 'CONSENT_NOT_ACTIVE'
-  | 'NO_CONSENT';
+  | 'NO_CONSENT'
+  /** Not a consent decision: the resource is private to the organization that owns it (e.g. a Subscription). */
+  | 'OWNER_ONLY';
 
 /** The authority a permit rests on (carried into the AuditEvent, P2-13). */
 export type Authority = 'consent' | 'emergency' | 'court-order' | 'not-part2';

@@ -5,6 +5,7 @@ import { buildAuditEvent, type AuditEventInput, type AuditInteraction, type Audi
 import { decideAll, type AccessRequest, type Decision, type ResourceFacts } from '../consent/index.js';
 import { codingsOf } from '../consent/labeling-walk.js';
 import { actCode, confidentiality, isPart2Labeled, POLICY_42CFRPART2 } from '../consent/labels.js';
+import { mayAccessOwnerPrivate } from './owner-private.js';
 import { versionKey, type Store, type StoredVersion } from '../storage/store.js';
 import { loadConsents, loadEventFacts } from './consent-facts.js';
 import { applyObligations } from './obligations.js';
@@ -72,7 +73,11 @@ export class Disclosures {
       // whether or not a consent (e.g. a TPO class naming it) would also permit it — otherwise its own
       // reads would be stamped NORDSCLCD and fill the patient's accounting (P2-13).
       const held = v.disclosure.holderOrg === rf.organizationId && hasConfidentiality(facts[i]!);
-      const decision: Decision = held ? { effect: 'permit', obligations: [], trace: [{ rule: 'P2-01', outcome: 'permit', note: 'the requester holds this record' }], decidedBy: { authority: 'not-part2' } } : decisions[i]!;
+      const decision: Decision = !mayAccessOwnerPrivate(v.resourceType, v.disclosure.holderOrg, rf.organizationId)
+        ? OWNER_ONLY
+        : held
+          ? { effect: 'permit', obligations: [], trace: [{ rule: 'P2-01', outcome: 'permit', note: 'the requester holds this record' }], decidedBy: { authority: 'not-part2' } }
+          : decisions[i]!;
       this.#decided.set(versionKey(v), decision);
     });
     return this.#decided;
@@ -179,6 +184,9 @@ export class Disclosures {
     await log.append(this.auditEvents());
   }
 }
+
+/** Another organization's Subscription: hidden exactly like a missing record (its existence is protected too). */
+const OWNER_ONLY: Decision = { effect: 'deny', reason: 'OWNER_ONLY', trace: [{ rule: 'P2-17', outcome: 'deny', note: 'only the organization that owns this resource may see it' }] };
 
 function factsOf(v: StoredVersion): ResourceFacts {
   const patientId = patientOf(v);
