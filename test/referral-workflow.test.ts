@@ -1,7 +1,7 @@
-import type { Bundle, Task } from '@medplum/fhirtypes';
+import type { AuditEvent, Bundle, Task } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSINESS_STATUS_SYSTEM, WAIT_LIST_EXTENSION, WAIT_LISTED } from '../src/referral/index.js';
-import { createPart2World, type Client, type Part2World, type Reply } from './support/part2-world.js';
+import { auditedRefs, auditKind, createPart2World, type Client, type Part2World, type Reply } from './support/part2-world.js';
 
 const LINKAGE = 'https://reentry-gateway.example.org/fhir/CodeSystem/linkage-domain';
 let w: Part2World;
@@ -135,9 +135,66 @@ describe('the referral lifecycle (Gravity SDOH CC Task state machine)', () => {
   });
 });
 
-// Each transition is a version (history above) but not yet an AuditEvent: the gateway audits reads
-// and disclosures only (request-access flushes Disclosures; writes record nothing there).
-it.todo('each Task transition appends a `write` AuditEvent naming the Task version and the actor');
+describe('every referral write is audited (kind `write`, refs and codes only)', () => {
+  const writeEvents = async (mark: number) => (await w.auditSince(mark)).filter((e) => auditKind(e) === 'write');
+  const entityOf = (e: AuditEvent, ref: string) => (e.entity ?? []).find((x) => x.what?.reference?.startsWith(`${ref}/_history/`));
+  const detail = (e: AuditEvent, ref: string) => Object.fromEntries((entityOf(e, ref)?.detail ?? []).map((d) => [d.type, d.valueString]));
+
+  it('create and each transition append a write event naming who, which Task version, from → to', async () => {
+    let mark = await w.auditMark();
+    const task = await newTask({ description: 'synthetic audit marker' });
+    const [created] = await writeEvents(mark);
+    expect(created?.action).toBe('C');
+    expect(created?.agent?.[0]?.who?.reference).toBe(`Organization/${w.org['demo-corrections']}`);
+    expect(created?.agent?.[0]?.who?.identifier?.value).toBe('demo-corrections');
+    expect(entityOf(created!, `Task/${task.id}`)?.what?.reference).toBe(`Task/${task.id}/_history/1`);
+    expect(detail(created!, `Task/${task.id}`)).toEqual({ 'status-to': 'requested' });
+
+    mark = await w.auditMark();
+    const accepted = await move('demo-housing', task, { status: 'accepted' });
+    expect(accepted.status, accepted.text).toBe(200);
+    const [moved] = await writeEvents(mark);
+    expect(moved?.action).toBe('U');
+    expect(moved?.agent?.[0]?.who?.identifier?.value).toBe('demo-housing');
+    expect(entityOf(moved!, `Task/${task.id}`)?.what?.reference).toBe(`Task/${task.id}/_history/2`);
+    expect(detail(moved!, `Task/${task.id}`)).toEqual({ 'status-from': 'requested', 'status-to': 'accepted' });
+    // Refs and codes only: the Task's text never lands on the chain.
+    expect(JSON.stringify(moved)).not.toContain('synthetic audit marker');
+    expect((await w.gw.auditLog.verify()).ok).toBe(true);
+  });
+
+  it('a refused transition, an unchanged re-PUT and a rolled-back transaction audit no write', async () => {
+    const task = await newTask();
+    const mark = await w.auditMark();
+    expect((await move('demo-housing', task, { status: 'completed' })).status).toBe(409);
+    expect((await move('demo-corrections', task, {})).status).toBe(200);
+    const bundle = {
+      resourceType: 'Bundle', type: 'transaction',
+      entry: [
+        { resource: referralTask(), request: { method: 'POST', url: 'Task' } },
+        { resource: { ...task, meta: undefined, status: 'completed' }, request: { method: 'PUT', url: `Task/${task.id}` } },
+      ],
+    };
+    expect((await w.send('demo-housing', 'POST', '/fhir', bundle)).status).toBe(409);
+    expect(await writeEvents(mark)).toEqual([]);
+  });
+
+  it('a batch audits exactly the entries it wrote', async () => {
+    const task = await newTask();
+    const mark = await w.auditMark();
+    const bundle = {
+      resourceType: 'Bundle', type: 'batch',
+      entry: [
+        { resource: { ...task, meta: undefined, status: 'accepted' }, request: { method: 'PUT', url: `Task/${task.id}` } },
+        { resource: referralTask({ status: 'completed' }), request: { method: 'POST', url: 'Task' } },
+      ],
+    };
+    const reply = await w.send('demo-housing', 'POST', '/fhir', bundle);
+    expect((reply.body as unknown as Bundle).entry?.map((e) => e.response?.status.slice(0, 3))).toEqual(['200', '409']);
+    const events = await writeEvents(mark);
+    expect(events.flatMap((e) => auditedRefs(e))).toEqual([`Task/${task.id}`]);
+  });
+});
 
 describe('creating a referral Task', () => {
   it('must start requested, name an owner, and be requested by the caller itself', async () => {

@@ -42,6 +42,8 @@ export interface AuditedResource {
   readonly reference: string;
   readonly versionId?: string;
   readonly securityLabel?: readonly Coding[];
+  /** Codes about the version (e.g. a write's `status-from`/`status-to`), never resource content. */
+  readonly detail?: readonly { readonly type: string; readonly value: string }[];
 }
 
 /** Input to buildAuditEvent. */
@@ -158,6 +160,7 @@ function resourceEntity(resource: AuditedResource): AuditEventEntity {
     type: { system: ENTITY_TYPE, code: '2', display: 'System Object' },
     role: { system: OBJECT_ROLE, code: '4', display: 'Domain Resource' },
     ...(resource.securityLabel?.length ? { securityLabel: [...resource.securityLabel] } : {}),
+    ...(resource.detail?.length ? { detail: resource.detail.map((d) => ({ type: d.type, valueString: d.value })) } : {}),
   };
 }
 

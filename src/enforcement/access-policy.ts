@@ -1,4 +1,4 @@
-import type { Coding, Resource } from '@medplum/fhirtypes';
+import type { Coding, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { Requester } from '../auth/requester.js';
 import { computeLabels, referencesOf } from '../consent/labeling.js';
 import { isPart2Labeled } from '../consent/labels.js';
@@ -9,6 +9,8 @@ import { patientIdOf } from './patient-of.js';
 import { loadRequesterFacts, type RequesterFacts } from './requester-facts.js';
 import { Disclosures, type DisclosureInteraction } from './disclosures.js';
 import { consentedPatients, MAX_CONSENTED_PATIENTS } from './consent-facts.js';
+import { WriteAudit } from './write-audit.js';
+import { ownerPrivateColumns } from './owner-private.js';
 
 /** Referenced resources whose labels a write inherits; past this, the write is refused (P2-20). */
 const MAX_REFERENCED = 200;
@@ -39,12 +41,28 @@ export interface AccessPolicy {
   readonly disclosures: Disclosures | undefined;
   /** Who is writing, for the repository's write rules; undefined for the gateway's own writes. */
   writer(): Promise<Writer | undefined>;
+  /** The versions this request wrote, to be audited before the response leaves (issue 6). */
+  readonly writes?: WriteAudit | undefined;
+  /** What write rules told the client (e.g. Part 2 parts withheld), answered with the response. */
+  readonly notes?: readonly OperationOutcomeIssue[];
+}
+
+/** Per-request write preferences the HTTP layer read from the request. */
+export interface WriteOptions {
+  /** `Prefer: withhold-part2` on a single-resource write (see src/referral/referral-gate.ts). */
+  readonly withholdPart2?: boolean;
 }
 
 /** The requester of a write and its facts (organization, memberships), as write rules see them. */
 export interface Writer {
   readonly requester: Requester;
   readonly facts: RequesterFacts;
+  /** When the request is decided; write rules that consult consents decide at this instant. */
+  readonly now?: Date;
+  /** The client asked that Part 2 parts a recipient is not covered for be left out, not refused. */
+  readonly withholdPart2?: boolean;
+  /** Tells the client about something a rule changed in its write (answered with the response). */
+  readonly note?: (issue: OperationOutcomeIssue) => void;
 }
 
 
@@ -62,12 +80,18 @@ export function createSystemPolicy(store: Store): AccessPolicy {
 }
 
 /** The policy for a request made by `requester`, deciding at `now`. */
-export function createRequestPolicy(store: Store, requester: Requester, now: Date, decisionId: string): AccessPolicy {
+export function createRequestPolicy(store: Store, requester: Requester, now: Date, decisionId: string, options: WriteOptions = {}): AccessPolicy {
   let facts: Promise<RequesterFacts> | undefined;
   const requesterFacts = (): Promise<RequesterFacts> => (facts ??= loadRequesterFacts(store, requester));
   const disclosures = new Disclosures(store, requester, requesterFacts, now, decisionId);
+  const writes = new WriteAudit(store, requester, now, decisionId);
+  const notes: OperationOutcomeIssue[] = [];
   return {
-    prepareWrite: async (resource, previous) => labelWrite(store, resource, previous, await requesterFacts()),
+    async prepareWrite(resource, previous) {
+      const labeled = await labelWrite(store, resource, previous, await requesterFacts());
+      writes.record(labeled.resource, previous, labeled.disclosure);
+      return labeled;
+    },
     baseVisibility: () => ({ holderOrg: requester.organizationId, part2Patients: [] }),
     async visibility(filters, resourceType) {
       const rf = await requesterFacts();
@@ -80,7 +104,9 @@ export function createRequestPolicy(store: Store, requester: Requester, now: Dat
     deniedAmong: (versions) => disclosures.deniedAmong(versions),
     release: (versions, interaction) => disclosures.release(versions, interaction),
     disclosures,
-    writer: async () => ({ requester, facts: await requesterFacts() }),
+    writer: async () => ({ requester, facts: await requesterFacts(), now, withholdPart2: options.withholdPart2 === true, note: (issue) => void notes.push(issue) }),
+    writes,
+    notes,
   };
 }
 
@@ -136,9 +162,10 @@ async function labelWrite<T extends Resource>(
     part2 && requester?.isPart2Program
       ? requester.organizationId
       : (previous?.disclosure.holderOrg ?? requester?.organizationId ?? (requester ? undefined : systemNoticeOwner(labeled)));
+  const ownerPrivate = ownerPrivateColumns(labeled, requester?.organizationId, previous?.disclosure);
   return {
     resource: labeled,
-    disclosure: { part2, ...(patientId ? { patientId } : {}), ...(holderOrg ? { holderOrg } : {}) },
+    disclosure: ownerPrivate ?? { part2, ...(patientId ? { patientId } : {}), ...(holderOrg ? { holderOrg } : {}) },
   };
 }
 

@@ -1,9 +1,11 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AuditLog } from '../audit/index.js';
 import { createRequestPolicy } from '../enforcement/access-policy.js';
+import { createTrustedGatewayPolicy, isTrustedGateway } from '../auth/trusted-gateway.js';
 import type { FhirRepository } from '../fhir/repository.js';
 import { serviceUnavailable } from '../outcomes/index.js';
 import { normalizeError, outcomeResponse } from './on-error.js';
+import { prefersWithholdPart2, withWriteNotes } from './write-notes.js';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -24,12 +26,21 @@ export const NOTICE_HEADER = 'X-Part2-Notice';
  */
 export function requestAccess(base: FhirRepository, auditLog: AuditLog, now: () => Date = () => new Date()): MiddlewareHandler {
   return async function requestAccessMiddleware(c, next) {
-    const policy = createRequestPolicy(base.store, c.get('requester'), now(), c.get('requestId'));
+    // A trusted gateway (upstream mode, sector `gateway`) enforces consent itself: storage access here.
+    const policy = isTrustedGateway(c.get('requester'))
+      ? createTrustedGatewayPolicy(base.store, c.get('requester'), now(), c.get('requestId'))
+      : createRequestPolicy(base.store, c.get('requester'), now(), c.get('requestId'), { withholdPart2: prefersWithholdPart2(c) });
     c.set('repo', base.withPolicy(policy));
     await next();
+    if (policy.notes?.length) c.res = await withWriteNotes(c.res, policy.notes);
     const disclosures = policy.disclosures;
-    if (!disclosures?.hasRecords) return;
+    const writes = policy.writes;
+    if (!disclosures?.hasRecords && !writes?.hasRecords) return;
     try {
+      // Writes (issue 6: every referral transition) join the chain like disclosures; the data is
+      // already stored, so a failed append answers 503 but cannot undo the write.
+      if (writes?.hasRecords) await auditLog.append(await writes.auditEvents());
+      if (!disclosures?.hasRecords) return;
       await disclosures.flush(auditLog);
       // The notices are the gateway's own writes (system policy), held by the notified program.
       for (const task of disclosures.emergencyNotices()) await base.create('Task', task);
@@ -41,6 +52,6 @@ export function requestAccess(base: FhirRepository, auditLog: AuditLog, now: () 
       c.res = outcomeResponse(c, error);
       return;
     }
-    if (disclosures.notice && c.res.status < 300) c.res.headers.set(NOTICE_HEADER, disclosures.notice);
+    if (disclosures?.notice && c.res.status < 300) c.res.headers.set(NOTICE_HEADER, disclosures.notice);
   };
 }

@@ -28,12 +28,16 @@ export type GatewayErrorCode =
   | 'REFERRAL_ILLEGAL_TRANSITION'
   | 'REFERRAL_STATUS_REASON_REQUIRED'
   | 'REFERRAL_FORBIDDEN'
+  | 'REFERRAL_CONSENT_NOT_COVERING'
   | 'STORE_UNAVAILABLE'
+  | 'UPSTREAM_BAD_RESPONSE'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_UNAVAILABLE'
   | 'RATE_LIMITED'
   | 'INTERNAL';
 
 /** HTTP statuses an OperationOutcome may carry; chosen in outcomes.ts and nowhere else. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 406 | 409 | 410 | 412 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 406 | 409 | 410 | 412 | 413 | 415 | 422 | 429 | 500 | 502 | 503 | 504;
 
 /**
  * The one error type the gateway throws for anything a client should hear about.

@@ -6,7 +6,7 @@
  * A referral Task is a Task whose `focus` is a ServiceRequest (Gravity's Task.focus). Other Tasks
  * (e.g. the §2.51 notices the gateway leaves in a program's inbox) are not governed here.
  */
-import type { Reference, Resource, Task } from '@medplum/fhirtypes';
+import type { Reference, Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
 import { canonicalJson } from '../audit/index.js';
 import type { Writer } from '../enforcement/access-policy.js';
 import type { WriteChange, WriteRule } from '../fhir/repository.js';
@@ -15,6 +15,10 @@ import { forbidden, unprocessable } from '../outcomes/index.js';
 import { referralError } from './referral-errors.js';
 import { checkInitialStatus, checkTransition, INITIAL_STATUSES, REFERRAL_STATUSES, type ReferralStatus } from './task-state-machine.js';
 import { checkWaitList, WAIT_LIST_EXTENSION } from './wait-list.js';
+import { derivedPriority } from './oud-priority.js';
+import { gateReferral, type Carried } from './referral-gate.js';
+import { carriedByServiceRequest, carriedByTaskInput, referencesIn, without } from './referral-carried.js';
+import { serviceRequestGateRule } from './service-request-rules.js';
 
 /**
  * When the creator is itself the owner (work it takes on directly, no hand-off between
@@ -33,8 +37,10 @@ export function isReferralTask(resource: Resource | undefined): resource is Task
  *
  * Create: `Task.owner` is required; `Task.requester`, when given, must be the caller (its
  * Organization, a CareTeam it belongs to, one of its practitioners or PractitionerRoles) and when
- * omitted is filled with the caller's Organization — the only element this rule ever fills. The
- * status must be `requested` (or `accepted`/`in-progress` when the caller is also the owner).
+ * omitted is filled with the caller's Organization. The status must be `requested` (or
+ * `accepted`/`in-progress` when the caller is also the owner). Then the consent gate
+ * (referral-gate.ts: refuse, or leave out inputs with `Prefer: withhold-part2`) and the OUD
+ * priority (oud-priority.ts) — the only other elements this rule changes.
  *
  * Update: focus, for, owner and requester do not change (422). A status change follows the state
  * machine (409 illegal, 422 missing `statusReason`); only the owner moves it, except `cancelled`,
@@ -54,7 +60,7 @@ export const referralTaskRule: WriteRule = async (change) => {
   const actsAs = (ref: Reference | undefined): Promise<boolean> => (writer ? actsAsReference(change.store, writer, ref) : Promise.resolve(false));
 
   assertWaitListValid(task);
-  if (!before) return checkCreate(task, writer, privileged, actsAs);
+  if (!before) return checkCreate(change.store, task, writer, privileged, actsAs);
 
   for (const element of IMMUTABLE) {
     if (canonicalJson(before[element] ?? null) !== canonicalJson(task[element] ?? null)) {
@@ -78,13 +84,23 @@ export const referralTaskRule: WriteRule = async (change) => {
   if (!isOwner && canonicalJson(waitListOf(before)) !== canonicalJson(waitListOf(task))) {
     throw forbidden('Only the owner of a referral may place it on or change its wait list.', 'REFERRAL_FORBIDDEN');
   }
-  return undefined;
+  // Consent gate: inputs this update adds go to the (unchanged) owner like those of a new Task.
+  const added = carriedByTaskInput(task, referencesIn(carriedByTaskInput(before)));
+  const { withhold } = await gateReferral(change.store, writer, before.owner, added);
+  return withhold.length ? withoutInputs(task, withhold) : undefined;
 };
 
-/** The write rules the referral capability adds to the repository. */
-export const REFERRAL_WRITE_RULES: readonly WriteRule[] = [referralTaskRule];
+/**
+ * The write rules the referral capability adds to the repository: the Task workflow (with its
+ * consent gate and OUD priority) and the ServiceRequest side of the consent gate.
+ */
+export const REFERRAL_WRITE_RULES: readonly WriteRule[] = [referralTaskRule, serviceRequestGateRule];
 
-async function checkCreate(task: Task, writer: Writer | undefined, privileged: boolean, actsAs: (ref: Reference | undefined) => Promise<boolean>): Promise<Task | undefined> {
+/**
+ * Create: the who-checks and initial status, then the consent gate (the owner must be permitted to
+ * receive every Part 2 record the referral carries), then the OUD priority, then the requester.
+ */
+async function checkCreate(store: Store, task: Task, writer: Writer | undefined, privileged: boolean, actsAs: (ref: Reference | undefined) => Promise<boolean>): Promise<Task | undefined> {
   if (!task.owner?.reference) {
     throw unprocessable([{ severity: 'error', code: 'required', details: { text: 'A referral Task names the organization asked to do the work in `Task.owner`.' }, expression: ['Task.owner'] }]);
   }
@@ -94,9 +110,28 @@ async function checkCreate(task: Task, writer: Writer | undefined, privileged: b
   const allowed = privileged ? REFERRAL_STATUSES : (await actsAs(task.owner)) ? SELF_ASSIGNED_INITIAL : INITIAL_STATUSES;
   const verdict = checkInitialStatus(task.status, task.statusReason, allowed);
   if (!verdict.ok) throw referralError(verdict);
-  // The one element this rule fills: who asked, when the caller did not say (a server-assigned fact).
-  if (!task.requester && writer) return { ...task, requester: { reference: `Organization/${writer.facts.organizationId}` } };
-  return undefined;
+  let out = task;
+  const { withhold } = await gateReferral(store, writer, task.owner, await carriedByNewTask(store, task));
+  if (withhold.length) out = withoutInputs(out, withhold);
+  // Server-assigned elements: who asked, when the caller did not say; the OUD priority (oud-priority.ts).
+  if (!out.requester && writer) out = { ...out, requester: { reference: `Organization/${writer.facts.organizationId}` } };
+  const priority = await derivedPriority(store, out, writer);
+  if (priority) out = { ...out, priority };
+  return out === task ? undefined : out;
+}
+
+/** A new Task carries its ServiceRequest, what that references, and its own inputs. */
+async function carriedByNewTask(store: Store, task: Task): Promise<Carried[]> {
+  const focus = task.focus!.reference!;
+  const stored = await store.read('ServiceRequest', focus.slice('ServiceRequest/'.length));
+  const sr = stored && !stored.deleted ? (stored.resource as ServiceRequest) : undefined;
+  return [{ reference: focus, expression: 'Task.focus', removable: false }, ...(sr ? carriedByServiceRequest(sr, false) : []), ...carriedByTaskInput(task)];
+}
+
+function withoutInputs(task: Task, withhold: readonly Carried[]): Task {
+  const { input: _input, ...rest } = task;
+  const input = without(task.input, new Set(withhold.map((w) => w.reference)), (i) => i.valueReference?.reference);
+  return { ...rest, ...(input ? { input } : {}) };
 }
 
 function assertWaitListValid(task: Task): void {

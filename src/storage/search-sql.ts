@@ -237,8 +237,10 @@ function orderBy(rules: readonly SortRule[]): Fragment {
       // A resource's sort key is its lowest value ascending, its highest descending (FHIR R4 §3.1.1.4.10).
       const column = rule.descending ? SORT_COLUMN[rule.type].desc : SORT_COLUMN[rule.type].asc;
       const agg = rule.descending ? 'MAX' : 'MIN';
+      // `+s.col` (a no-op in SQLite) keeps the planner off its min/max shortcut, which would walk the
+      // (param, value) index of every resource of the type for each row instead of this row's own values.
       terms.push(
-        `(SELECT ${agg}(s.${column}) FROM ${TABLE[rule.type]} s WHERE s.resource_type = c.resource_type AND s.id = c.id AND s.param = ?) ${dir} NULLS LAST`,
+        `(SELECT ${agg}(+s.${column}) FROM ${TABLE[rule.type]} s WHERE s.resource_type = c.resource_type AND s.id = c.id AND s.param = ?) ${dir} NULLS LAST`,
       );
       args.push(rule.code);
     }
