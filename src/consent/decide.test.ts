@@ -5,6 +5,7 @@ import { fhirConsent, purpose, recipient, requestFrom, resourceClass, RESOURCES 
 import { actCode, PART2_NOTICE, REFRAIN_NORDSCLCD } from './labels.js';
 import type { AccessRequest, Authority, ConsentParseError, CourtOrder, DenyCode, EventFacts, ResourceFacts, TraceStep } from './model.js';
 import { parseConsent } from './parse-consent.js';
+import { OBSERVATION_CATEGORY_SYSTEM } from './sud-codes.js';
 import { EXT_EXPIRY_EVENT } from './vocabulary.js';
 
 const NOW = '2026-03-01T12:00:00Z';
@@ -96,6 +97,8 @@ const CASES: Case[] = [
   { name: 'P2-03 a draft consent does not permit', request: requestFrom('clinic', 'TREAT'), resource: R.drugTest, consents: [withStatus(tpo, 'draft')], expect: { effect: 'deny', reason: 'CONSENT_NOT_ACTIVE' } },
   // P2-10: §2.35 criminal-justice consents
   { name: 'P2-10 a §2.35 consent releases a drug test to probation', request: requestFrom('probation', 'CJMONITOR'), resource: R.drugTest, consents: [cj], expect: { effect: 'permit', by: 'c-criminal-justice-2-35', redact: 'Observation.note' } },
+  { name: 'P2-10 a profiled drug test (reentry-observation-category) is monitoring information too', request: requestFrom('probation', 'CJMONITOR'), resource: { ...R.drugTest, codes: [{ system: OBSERVATION_CATEGORY_SYSTEM, code: 'drug-test' }] }, consents: [cj], expect: { effect: 'permit', redact: 'Observation.note' } },
+  { name: 'P2-10 a wellness-check Observation is not monitoring information', request: requestFrom('probation', 'CJMONITOR'), resource: { ...R.drugTest, codes: [{ system: OBSERVATION_CATEGORY_SYSTEM, code: 'wellness-check' }] }, consents: [cj], expect: { effect: 'deny', reason: 'CONSENT_CJ_NOT_MONITORING_INFO' } },
   { name: 'P2-10 attendance (Encounter) is released without its reasons', request: requestFrom('probation', 'CJMONITOR'), resource: R.attendance, consents: [cj], expect: { effect: 'permit', redact: 'Encounter.diagnosis' } },
   { name: 'P2-10 goal progress is released', request: requestFrom('probation', 'CJMONITOR'), resource: R.goal, consents: [cj], expect: { effect: 'permit', redact: 'Goal.addresses' } },
   { name: 'P2-10 a diagnosis (Condition) is never released to probation', request: requestFrom('probation', 'CJMONITOR'), resource: R.diagnosis, consents: [cj], expect: { effect: 'deny', reason: 'CONSENT_CJ_NOT_MONITORING_INFO' }, step: { rule: 'P2-10', outcome: 'no-match' } },

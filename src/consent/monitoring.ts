@@ -1,4 +1,5 @@
 import type { ResourceFacts } from './model.js';
+import { OBSERVATION_CATEGORY_SYSTEM } from './sud-codes.js';
 import { MONITORING_CATEGORY_SYSTEM } from './vocabulary.js';
 
 /**
@@ -22,11 +23,22 @@ const MONITORING_TYPES: Readonly<Record<string, readonly string[]>> = {
 };
 
 const MONITORING_CODES: ReadonlySet<string> = new Set(['drug-test', 'attendance', 'progress', 'compliance']);
+/**
+ * Drug tests written to the drug-test-result profile (and by the lab mapping) carry the
+ * project's observation category instead of the monitoring one; both mean the same result.
+ */
+const PROFILED_MONITORING_CODES: ReadonlySet<string> = new Set(['drug-test']);
+
+function isMonitoringObservation(codes: ResourceFacts['codes']): boolean {
+  return codes.some(
+    (c) => (c.system === MONITORING_CATEGORY_SYSTEM && MONITORING_CODES.has(c.code ?? '')) || (c.system === OBSERVATION_CATEGORY_SYSTEM && PROFILED_MONITORING_CODES.has(c.code ?? '')),
+  );
+}
 
 /** The elements to redact when `resource` is monitoring information, or undefined when it is not. */
 export function monitoringRedactions(resource: ResourceFacts): readonly string[] | undefined {
   const redact = MONITORING_TYPES[resource.type];
   if (!redact) return undefined;
-  if (resource.type === 'Observation' && !resource.codes.some((c) => c.system === MONITORING_CATEGORY_SYSTEM && MONITORING_CODES.has(c.code ?? ''))) return undefined;
+  if (resource.type === 'Observation' && !isMonitoringObservation(resource.codes)) return undefined;
   return redact;
 }

@@ -4,10 +4,13 @@ import { PROJECT_CANONICAL } from '../conformance/canonical.js';
 import { RESOURCE_TYPES } from './resource-types.js';
 import { findSearchParam } from './search/parse-search.js';
 
-/** The operations routes in src/operations serve, per resource type. */
+/** The operations served per resource type (src/operations, src/indicators, src/notify). */
 const OPERATIONS: Readonly<Record<string, readonly string[]>> = {
   Patient: ['summary', 'disclosures'],
   Consent: ['revoke'],
+  CarePlan: ['progress-report'],
+  Measure: ['evaluate-measure'],
+  Subscription: ['status'],
 };
 
 export interface CapabilityInput {

@@ -6,6 +6,9 @@ import { queryParams } from '../http/fhir-request.js';
 import { disclosuresOperation } from './disclosures-operation.js';
 import { revokeConsent } from './revoke-operation.js';
 import { buildSummary } from './summary-document.js';
+import { buildProgressReport } from '../coordination/index.js';
+import { parametersToQuery, parseReportingPeriod } from '../indicators/index.js';
+import { readJsonBody } from '../http/json-body.js';
 import { signSummary } from './summary-signature.js';
 
 export interface OperationDeps {
@@ -45,6 +48,19 @@ export function createOperationRoutes(deps: OperationDeps): Hono {
     const bundle = await disclosuresOperation(c.get('repo'), deps.auditLog, requester, c.req.param('id')!, queryParams(c), fhirBase(c), deps.now());
     return fhirJson(c, bundle);
   });
+
+  // Care coordination (issue 6): accountability reporting to the referring body, through the caller's policy.
+  const progressReport = async (c: Context, params: URLSearchParams): Promise<Response> => {
+    const requester = c.get('requester');
+    assertScope(requester, 'CarePlan', 'r');
+    const now = deps.now();
+    const period = parseReportingPeriod(params, { start: '1900-01-01', end: now.toISOString().slice(0, 10) });
+    const mayRead = (type: string) => canPerform(requester.scopes, type, 's');
+    const report = await buildProgressReport(c.get('repo'), c.req.param('id')!, period, fhirBase(c), now, requester.purposeOfUse, mayRead);
+    return fhirJson(c, await signSummary(deps.auth, report, now));
+  };
+  operation(app, 'get', (op) => `/CarePlan/:id/${op}`, 'progress-report', (c) => progressReport(c, queryParams(c)));
+  operation(app, 'post', (op) => `/CarePlan/:id/${op}`, 'progress-report', async (c) => progressReport(c, parametersToQuery(await readJsonBody(c))));
 
   operation(app, 'post', (op) => `/Consent/:id/${op}`, 'revoke', async (c) => {
     const requester = c.get('requester');
