@@ -31,8 +31,14 @@ async function main(): Promise<void> {
     if (config.demoData) console.log(`demo clients: ${Object.keys(gateway.demoOrganizations).join(', ')} (keys in ${config.keysDir}); try: npm run token -- demo-ehr`);
   });
   server.on('clientError', answerClientError);
+  // Subscription notifications: the in-process outbox worker (Workers use a Cron Trigger instead).
+  gateway.notifier.start();
+  // Care coordination: team Tasks from junctions of vulnerability and aftercare (change-feed reactions).
+  const stopCare = gateway.careCoordinator.start();
   const shutdown = (): void => {
     server.close();
+    void gateway.notifier.stop();
+    void stopCare();
     void gateway.conn.close?.();
     process.exit(0);
   };

@@ -48,4 +48,17 @@ export default {
     }
     return built.app.fetch(request, env, ctx);
   },
+
+  /**
+   * Cron Trigger (wrangler.toml `[triggers] crons`): one notification tick — activate requested
+   * Subscriptions, dispatch the change feed into the outbox, deliver what is due. Bounded work
+   * per run (10 batches of 500 each way); retries wait for the next run, so on Workers the
+   * backoff is rounded up to the cron interval (one minute).
+   */
+  async scheduled(_controller: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+    const built = await gatewayFor(env);
+    ctx.waitUntil(built.notifier.tick().then(() => undefined, (error: unknown) => console.error('[notify] cron tick failed', error)));
+    // One batch of care-coordination reactions per minute; the feed cursor makes it resumable.
+    ctx.waitUntil(built.careCoordinator.tick().then(() => undefined, (error: unknown) => console.error('[care] cron tick failed', error)));
+  },
 };
