@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick]`: validation cost, in-process auth/read cost, consent decisions and
  * enforcement, mapping and ingest throughput, HTTP overhead against a same-run bare baseline,
- * cold start, then the budget summary (bench/results/latest.json). Sections run one after another
+ * upstream-mode overhead, outbox delivery, the referral inbox, cold start, then the budget summary (bench/results/latest.json). Sections run one after another
  * so they never compete for this machine's 2 cores. Always exits 0: budgets are reported, not
  * enforced here (tests stay free of timing assertions; ARCHITECTURE §5).
  */
@@ -11,7 +11,10 @@ import { runColdStart } from './cold-start.js';
 import { runConsentEnforcement } from './consent-enforcement.js';
 import { runHttpOverhead } from './http-overhead.js';
 import { runMapping } from './mapping.js';
+import { runInbox } from './inbox.js';
+import { runOutbox } from './outbox.js';
 import { writeReport, type Measurement } from './report.js';
+import { runUpstream } from './upstream.js';
 import { runValidation } from './validation.js';
 import type { BenchOptions } from './util.js';
 
@@ -28,6 +31,9 @@ async function main(): Promise<void> {
   measurements.push(...(await runConsentEnforcement(opts)));
   measurements.push(...(await runMapping(opts)));
   measurements.push(...(await runHttpOverhead(opts)));
+  measurements.push(...(await runUpstream(opts)));
+  measurements.push(...(await runOutbox(opts)));
+  measurements.push(...(await runInbox(opts)));
   measurements.push(...(await runColdStart(opts)));
   const seconds = (performance.now() - started) / 1000;
   const loadAverage = { before: Number(loadBefore.toFixed(2)), after: Number(loadavg()[0]!.toFixed(2)) };
