@@ -53,7 +53,7 @@ async function visibilityFor(policy: AccessPolicy, probe: (v: Visibility) => Pro
 
 /** A search over what the policy lets the requester see, with exact totals and paging. */
 export async function searchVisible(store: Store, policy: AccessPolicy, query: SearchQuery): Promise<SearchResult<StoredVersion>> {
-  const probe = async (v: Visibility) => (await store.search({ ...query, sort: [], count: 1, offset: 0, total: false, visibility: v })).resources;
+  const probe = async (v: Visibility) => (await store.search({ ...query, sort: [], anyOrder: true, count: 1, offset: 0, total: false, visibility: v })).resources;
   const visibility = await visibilityFor(policy, probe, query.filters, query.resourceType);
   return visible(policy, visibility, query.offset, query.count, {
     run: (v, w) => store.search({ ...query, ...(v ? { visibility: v } : {}), ...(w ? { ...w, total: false } : {}) }),

@@ -56,6 +56,8 @@ export interface SearchQuery {
   readonly offset: number;
   /** Whether the caller wants `Bundle.total` (adapters may skip the COUNT otherwise). */
   readonly total: boolean;
+  /** Set by existence probes that need any matching row, not the first in `sort` order: adapters may then pick their cheapest plan. */
+  readonly anyOrder?: boolean;
   /** Part 2 visibility applied in SQL (see Visibility in store.ts); absent = unrestricted. */
   readonly visibility?: { readonly holderOrg?: string; readonly part2Patients: readonly string[]; readonly onlyUndecided?: boolean; readonly onlyRestricted?: boolean };
 }

@@ -8,6 +8,7 @@
 import { invalidSearch } from '../outcomes/index.js';
 import type { SearchFilter, SearchParamType, SearchQuery, SearchValue, SortRule } from './search-query.js';
 import type { SqlStatement, SqlValue } from './sql-connection.js';
+import { inboxPlan, type InboxPlan } from './task-inbox.js';
 import { normalizeInstant, normalizeString } from './index-values.js';
 
 const TABLE: Record<SearchParamType, string> = {
@@ -34,6 +35,12 @@ export interface SearchSql {
  * Throws FHIR_INVALID_SEARCH for a type/modifier combination the parser should have refused.
  */
 export function buildSearchSql(query: SearchQuery): SearchSql {
+  const inbox = inboxPlan(query);
+  return inbox ? buildInboxSql(query, inbox) : buildGenericSearchSql(query);
+}
+
+/** The plan for any search; the reference the specialised inbox plan is tested against. */
+export function buildGenericSearchSql(query: SearchQuery): SearchSql {
   const terms = query.filters.map((filter) => filterTerm(query.resourceType, filter));
   // Drive the query from the first positive index lookup: a CROSS JOIN fixes SQLite's join order,
   // so cost is bounded by that filter's matches instead of a scan of every resource of the type
@@ -64,6 +71,43 @@ export function buildSearchSql(query: SearchQuery): SearchSql {
   };
   if (!query.total) return { page };
   return { page, count: { sql: `SELECT COUNT(*) AS n FROM ${from} WHERE ${whereSql}`, args: [...fromArgs, ...whereArgs] } };
+}
+
+/**
+ * The referral inbox, driven by task_inbox (src/storage/task-inbox.ts): the same rows in the same
+ * order as the generic plan (same index rows, same NULLS LAST), read in index order so a page stops
+ * after LIMIT + OFFSET rows instead of ranking every open Task of the owner first.
+ */
+function buildInboxSql(query: SearchQuery, plan: InboxPlan): SearchSql {
+  const from = 'task_inbox q CROSS JOIN resource_current c ON c.resource_type = ? AND c.id = q.id';
+  const where: string[] = ['q.owner_id = ?', 'q.owner_type = ?', 'c.deleted = 0'];
+  const args: SqlValue[] = [query.resourceType, plan.ownerId, plan.ownerType];
+  if (plan.statuses) {
+    where.push(`q.status IN (${plan.statuses.map(() => '?').join(', ')})`);
+    args.push(...plan.statuses);
+  }
+  for (const filter of plan.rest) {
+    const term = filterTerm(query.resourceType, filter);
+    where.push(term.sql);
+    args.push(...term.args);
+  }
+  if (query.visibility) {
+    // On the inbox row's own copy of the disclosure columns: the index covers it.
+    const v = visibilityTerm(query.visibility, 'q');
+    where.push(v.sql);
+    args.push(...v.args);
+  }
+  const whereSql = where.join(' AND ');
+  const page: SqlStatement = {
+    sql: `SELECT ${RESOURCE_COLUMNS} FROM ${from} WHERE ${whereSql} ORDER BY q.priority_rank ASC, q.authored_end DESC, q.id ASC LIMIT ? OFFSET ?`,
+    args: [...args, query.count, query.offset],
+  };
+  if (!query.total) return { page };
+  // Deleted Tasks leave task_inbox, so with no generic term left the count never needs the row itself.
+  if (plan.rest.length === 0) {
+    return { page, count: { sql: `SELECT COUNT(*) AS n FROM task_inbox q WHERE ${where.filter((w) => w !== 'c.deleted = 0').join(' AND ')}`, args: args.slice(1) } };
+  }
+  return { page, count: { sql: `SELECT COUNT(*) AS n FROM ${from} WHERE ${whereSql}`, args } };
 }
 
 interface Fragment {
@@ -254,18 +298,19 @@ function orderBy(rules: readonly SortRule[]): Fragment {
  * P2-17: Part 2 rows the requester can never see are left out in SQL, so totals and paging count
  * only what may be released. The patient list is one JSON parameter (D1 allows 100 parameters).
  */
-export function visibilityTerm(visibility: NonNullable<SearchQuery['visibility']>): Fragment {
+export function visibilityTerm(visibility: NonNullable<SearchQuery['visibility']>, alias: 'c' | 'q' = 'c'): Fragment {
+  const t = alias;
   if (visibility.onlyRestricted) {
-    return { sql: '(c.part2 = 1 AND (c.holder_org IS NULL OR c.holder_org <> ?))', args: [visibility.holderOrg ?? ''] };
+    return { sql: `(${t}.part2 = 1 AND (${t}.holder_org IS NULL OR ${t}.holder_org <> ?))`, args: [visibility.holderOrg ?? ''] };
   }
   if (visibility.onlyUndecided) {
     return {
-      sql: '(c.part2 = 1 AND (c.holder_org IS NULL OR c.holder_org <> ?) AND c.patient_id IN (SELECT value FROM json_each(?)))',
+      sql: `(${t}.part2 = 1 AND (${t}.holder_org IS NULL OR ${t}.holder_org <> ?) AND ${t}.patient_id IN (SELECT value FROM json_each(?)))`,
       args: [visibility.holderOrg ?? '', JSON.stringify(visibility.part2Patients)],
     };
   }
   return {
-    sql: '(c.part2 = 0 OR c.holder_org = ? OR c.patient_id IN (SELECT value FROM json_each(?)))',
+    sql: `(${t}.part2 = 0 OR ${t}.holder_org = ? OR ${t}.patient_id IN (SELECT value FROM json_each(?)))`,
     args: [visibility.holderOrg ?? null, JSON.stringify(visibility.part2Patients)],
   };
 }

@@ -51,8 +51,12 @@ export function writeStatements(write: ResourceWrite): SqlStatement[] {
     for (const table of INDEX_TABLES) out.push({ sql: `DELETE FROM ${table} WHERE resource_type = ? AND id = ?`, args: [resourceType, id] });
   }
   // A tombstone has no index rows: deleted resources never match a search or reference lookup.
-  if (deleted) return out;
+  if (deleted) {
+    if (resourceType === 'Task') out.push(...deleteInbox([[id]]));
+    return out;
+  }
   const rows = extractIndexRows(content, write.lastUpdated);
+  if (resourceType === 'Task') out.push(...upsertInbox([taskInboxRow(id, rows, row.slice(6))]));
   const key = [resourceType, id];
   out.push(
     ...insertRows('search_token', ['param', 'system', 'code', 'display'], rows.tokens.map((r) => [...key, r.param, r.system, r.code, r.display])),
@@ -102,15 +106,20 @@ export function batchWriteStatements(writes: readonly ResourceWrite[]): SqlState
   let versions: SqlValue[][] = [];
   let clear: SqlValue[][] = [];
   let index: Record<keyof typeof INDEX_COLUMNS, SqlValue[][]> = emptyIndex();
+  let inbox: SqlValue[][] = [];
+  let inboxGone: SqlValue[][] = [];
   const emit = (): void => {
     out.push(...multiRow(`INSERT INTO resource_version ${RESOURCE_COLUMNS_SQL} VALUES`, versions, ''));
     out.push(...multiRow(`INSERT INTO resource_current ${RESOURCE_COLUMNS_SQL} VALUES`, versions, ` ${CURRENT_UPSERT}`));
     for (const table of INDEX_TABLES) out.push(...deleteKeys(table, clear));
-    for (const table of INDEX_TABLES) out.push(...insertRows(table, INDEX_COLUMNS[table], index[table]));
+    for (const table of INDEX_TABLES) out.push(...insertRows(table, INDEX_COLUMNS[table], sortForLookup(index[table])));
+    out.push(...deleteInbox(inboxGone), ...upsertInbox(inbox));
     seen = new Set();
     versions = [];
     clear = [];
     index = emptyIndex();
+    inbox = [];
+    inboxGone = [];
   };
   for (const write of writes) {
     const { resourceType, id } = write.resource;
@@ -119,10 +128,15 @@ export function batchWriteStatements(writes: readonly ResourceWrite[]): SqlState
     seen.add(key);
     const content = storedContent(write);
     const deleted = write.op === 'delete' ? 1 : 0;
-    versions.push(versionRow(write, JSON.stringify(content)));
+    const version = versionRow(write, JSON.stringify(content));
+    versions.push(version);
     if (write.expectedVersion !== 0) clear.push([resourceType, id]);
-    if (deleted) continue;
+    if (deleted) {
+      if (resourceType === 'Task') inboxGone.push([id]);
+      continue;
+    }
     const rows = extractIndexRows(content, write.lastUpdated);
+    if (resourceType === 'Task') inbox.push(taskInboxRow(id, rows, version.slice(6)));
     for (const r of rows.tokens) index.search_token.push([resourceType, id, r.param, r.system, r.code, r.display]);
     for (const r of rows.strings) index.search_string.push([resourceType, id, r.param, r.value, r.raw]);
     for (const r of rows.dates) index.search_date.push([resourceType, id, r.param, r.start, r.end]);
@@ -130,6 +144,36 @@ export function batchWriteStatements(writes: readonly ResourceWrite[]): SqlState
     for (const r of rows.numbers) index.search_number.push([resourceType, id, r.param, r.value]);
   }
   emit();
+  return out;
+}
+
+/**
+ * Index rows in (param, value…) order: each multi-row INSERT then lands in neighbouring pages of
+ * the `*_lookup` index instead of all over it. Row order means nothing to a search.
+ */
+function sortForLookup(rows: SqlValue[][]): SqlValue[][] {
+  return rows.sort((a, b) => {
+    for (let i = 2; i < a.length; i++) {
+      const x = a[i] ?? '';
+      const y = b[i] ?? '';
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  });
+}
+
+/** The inbox rows of live Tasks (src/storage/task-inbox.ts); a row is replaced whole on every write. */
+function upsertInbox(rows: readonly SqlValue[][]): SqlStatement[] {
+  return multiRow('INSERT OR REPLACE INTO task_inbox (id, owner_type, owner_id, status, priority_rank, authored_end, part2, patient_id, holder_org) VALUES', rows, '');
+}
+
+/** Deleted Tasks leave the inbox, as they leave every index. */
+function deleteInbox(ids: readonly SqlValue[][]): SqlStatement[] {
+  const out: SqlStatement[] = [];
+  for (let i = 0; i < ids.length; i += MAX_PARAMS) {
+    const chunk = ids.slice(i, i + MAX_PARAMS);
+    out.push({ sql: `DELETE FROM task_inbox WHERE id IN (${chunk.map(() => '?').join(', ')})`, args: chunk.flat() });
+  }
   return out;
 }
 
