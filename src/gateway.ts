@@ -53,7 +53,7 @@ export async function buildGateway(options: GatewayOptions): Promise<Gateway> {
   app.route('/fhir', createSubscriptionStatusRoutes(options.conn));
   const notifier = createNotifier({ repo, conn: options.conn, auth, auditLog, now }, options.notify);
   // Program indicators read the SQL tables directly (aggregates only; admin sector).
-  app.route('/fhir', createIndicatorRoutes({ conn: options.conn, now }));
+  app.route('/fhir', createIndicatorRoutes({ conn: options.conn, now, resourcesAreLocal: options.store === undefined }));
   const careCoordinator = createCareCoordinator({ repo, conn: options.conn, now });
   return { app, repo, auth, auditLog, careCoordinator, notifier };
 }

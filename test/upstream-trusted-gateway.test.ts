@@ -62,6 +62,16 @@ afterAll(async () => {
   await upstream.close();
 });
 
+describe('what upstream mode cannot offer', () => {
+  it('program indicators answer 501, never a report of zeros from the empty local tables', async () => {
+    const res = await gw.fhir('/fhir/Measure/ricms-connect-housing/$evaluate-measure?periodStart=2026-01-01&periodEnd=2026-12-31', { token: await gw.token('demo-admin') });
+    expect(res.status).toBe(501);
+    const body = (await res.json()) as { resourceType: string; issue: { code: string }[] };
+    expect(body.resourceType).toBe('OperationOutcome');
+    expect(body.issue[0]!.code).toBe('not-supported');
+  });
+});
+
 describe('the trusted-gateway client kind', () => {
   it('cannot be created by ordinary registration', async () => {
     const key = await jose.JWK.createKey('EC', 'P-384', { alg: 'ES384', use: 'sig' });

@@ -12,7 +12,7 @@ import { Hono } from 'hono';
 import { assertScope, type Requester } from '../auth/index.js';
 import { fhirJson } from '../http/fhir-response.js';
 import { queryParams } from '../http/fhir-request.js';
-import { badRequest, forbidden, notFound } from '../outcomes/index.js';
+import { badRequest, forbidden, notFound, notImplemented } from '../outcomes/index.js';
 import type { SqlConnection } from '../storage/sql-connection.js';
 import { computeIndicator } from './compute.js';
 import { EXT_INDICATOR_BASELINE, EXT_INDICATOR_SUPPRESSION, EXT_INDICATOR_TARGET, INDICATOR_BY_ID, MEASURE_POPULATION_SYSTEM, measureUrl, type IndicatorDefinition } from './definitions.js';
@@ -25,6 +25,12 @@ const KNOWN_PARAMS = new Set(['periodStart', 'periodEnd', 'reporter', 'reportTyp
 export interface IndicatorRouteDeps {
   readonly conn: SqlConnection;
   readonly now: () => Date;
+  /**
+   * False when resources live on an upstream server (upstream mode): the counts are aggregate
+   * reads of the gateway's own resource tables, which are then empty, and a report of zeros would
+   * be wrong rather than merely missing.
+   */
+  readonly resourcesAreLocal?: boolean;
 }
 
 /** The indicator operation, mounted under /fhir after the request policy (see buildGateway). */
@@ -32,6 +38,9 @@ export function createIndicatorRoutes(deps: IndicatorRouteDeps): Hono {
   const app = new Hono();
   for (const spelling of ['$evaluate-measure', '%24evaluate-measure']) {
     app.get(`/Measure/:id/${spelling}`, async (c) => {
+      if (deps.resourcesAreLocal === false) {
+        throw notImplemented('Program indicators are computed from the gateway\'s own store; in upstream mode evaluate them on the FHIR server that holds the records.');
+      }
       const report = await evaluateMeasure(deps.conn, c.get('requester'), c.req.param('id'), queryParams(c), deps.now());
       return fhirJson(c, report);
     });

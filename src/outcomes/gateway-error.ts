@@ -30,6 +30,8 @@ export type GatewayErrorCode =
   | 'REFERRAL_FORBIDDEN'
   | 'REFERRAL_CONSENT_NOT_COVERING'
   | 'STORE_UNAVAILABLE'
+  /** A capability this deployment shape cannot offer (e.g. indicators in upstream mode). */
+  | 'OPERATION_NOT_AVAILABLE'
   | 'UPSTREAM_BAD_RESPONSE'
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
@@ -37,7 +39,7 @@ export type GatewayErrorCode =
   | 'INTERNAL';
 
 /** HTTP statuses an OperationOutcome may carry; chosen in outcomes.ts and nowhere else. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 406 | 409 | 410 | 412 | 413 | 415 | 422 | 429 | 500 | 502 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 406 | 409 | 410 | 412 | 413 | 415 | 422 | 429 | 500 | 501 | 502 | 503 | 504;
 
 /**
  * The one error type the gateway throws for anything a client should hear about.

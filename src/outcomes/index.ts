@@ -16,6 +16,7 @@ export {
   notFound,
   preconditionFailed,
   serviceUnavailable,
+  notImplemented,
   toOperationOutcome,
   tooManyRequests,
   unauthorized,

@@ -87,6 +87,11 @@ export function internalError(cause?: unknown): GatewayError {
   return new GatewayError('INTERNAL', 500, issue('exception', 'Internal error.'), { cause });
 }
 
+/** 501: this deployment cannot offer the operation at all (retrying will not help). */
+export function notImplemented(text: string): GatewayError {
+  return new GatewayError('OPERATION_NOT_AVAILABLE', 501, issue('not-supported', text));
+}
+
 export function serviceUnavailable(text = 'The service is temporarily unavailable.', cause?: unknown): GatewayError {
   return new GatewayError('STORE_UNAVAILABLE', 503, issue('transient', text), { cause });
 }
