@@ -7,7 +7,8 @@
  * counted — because a count of hidden records would itself disclose them (P2-17).
  */
 import type { Bundle, BundleEntry, CarePlan, Composition, CompositionSection, Encounter, Goal, Observation, Resource, Task } from '@medplum/fhirtypes';
-import { PART2_NOTICE, REFRAIN_NORDSCLCD, actCode, isPart2Labeled } from '../consent/labels.js';
+import { isPart2Labeled } from '../consent/labels.js';
+import { documentBundle } from '../fhir/bundles.js';
 import type { FhirRepository } from '../fhir/repository.js';
 import { parseSearch } from '../fhir/search/parse-search.js';
 import { isGatewayError } from '../outcomes/index.js';
@@ -84,16 +85,7 @@ export async function buildProgressReport(
     { fullUrl: `urn:uuid:${compositionId}`, resource: composition },
     ...dedupe(all).map((resource) => ({ fullUrl: `${base}/${resource.resourceType}/${resource.id}`, resource })),
   ];
-  return {
-    resourceType: 'Bundle',
-    id: crypto.randomUUID(),
-    // P2-11: the notice and refrain travel with the report when it holds Part 2 records.
-    ...(part2 ? { meta: { security: [actCode(REFRAIN_NORDSCLCD)], tag: [{ display: PART2_NOTICE }] } } : {}),
-    identifier: { system: 'urn:ietf:rfc:3986', value: `urn:uuid:${crypto.randomUUID()}` },
-    type: 'document',
-    timestamp: now.toISOString(),
-    entry: entries,
-  };
+  return documentBundle(entries, part2, now);
 }
 
 /** The plan's goals the caller may see; a hidden goal answers like a missing one and is skipped. */

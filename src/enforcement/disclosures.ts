@@ -188,7 +188,8 @@ export class Disclosures {
 /** Another organization's Subscription: hidden exactly like a missing record (its existence is protected too). */
 const OWNER_ONLY: Decision = { effect: 'deny', reason: 'OWNER_ONLY', trace: [{ rule: 'P2-17', outcome: 'deny', note: 'only the organization that owns this resource may see it' }] };
 
-function factsOf(v: StoredVersion): ResourceFacts {
+/** What decide() sees of a stored version: labels, codes, patient and holder, never content. */
+export function factsOf(v: StoredVersion): ResourceFacts {
   const patientId = patientOf(v);
   return {
     type: v.resourceType,

@@ -1,4 +1,5 @@
 import type { Bundle, BundleEntry, BundleLink, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import { PART2_NOTICE, REFRAIN_NORDSCLCD, actCode } from '../consent/labels.js';
 import type { StoredVersion } from '../storage/store.js';
 
 /** Absolute URL of a resource: `<base>/Type/id`. */
@@ -72,5 +73,21 @@ export function historyBundle(base: string, versions: readonly StoredVersion[], 
         ? { fullUrl: `${base}/${url}`, request: { method: 'DELETE' as const, url }, response }
         : { fullUrl: `${base}/${url}`, resource: v.resource, request: { method: v.versionId === 1 ? ('POST' as const) : ('PUT' as const), url }, response };
     }),
+  };
+}
+
+/**
+ * A FHIR document Bundle (Composition first) assembled by the gateway ($summary, $progress-report).
+ * P2-11: when it holds Part 2 records the refrain label and the §2.32 notice travel with it.
+ */
+export function documentBundle(entries: BundleEntry[], part2: boolean, now: Date): Bundle {
+  return {
+    resourceType: 'Bundle',
+    id: crypto.randomUUID(),
+    ...(part2 ? { meta: { security: [actCode(REFRAIN_NORDSCLCD)], tag: [{ display: PART2_NOTICE }] } } : {}),
+    identifier: { system: 'urn:ietf:rfc:3986', value: `urn:uuid:${crypto.randomUUID()}` },
+    type: 'document',
+    timestamp: now.toISOString(),
+    entry: entries,
   };
 }

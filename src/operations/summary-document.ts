@@ -1,5 +1,6 @@
 import type { Bundle, BundleEntry, Composition, CompositionSection, Patient, Provenance, Resource } from '@medplum/fhirtypes';
-import { PART2_NOTICE, REFRAIN_NORDSCLCD, actCode, isPart2Labeled } from '../consent/labels.js';
+import { isPart2Labeled } from '../consent/labels.js';
+import { documentBundle } from '../fhir/bundles.js';
 import type { FhirRepository } from '../fhir/repository.js';
 import { parseSearch } from '../fhir/search/parse-search.js';
 
@@ -82,14 +83,5 @@ export async function buildSummary(
     ...entries,
     { fullUrl: `urn:uuid:${provenance.id}`, resource: provenance as Resource },
   ];
-  return {
-    resourceType: 'Bundle',
-    id: crypto.randomUUID(),
-    // P2-11: the notice and refrain travel with the document when it holds Part 2 records.
-    ...(part2 ? { meta: { security: [actCode(REFRAIN_NORDSCLCD)], tag: [{ display: PART2_NOTICE }] } } : {}),
-    identifier: { system: 'urn:ietf:rfc:3986', value: `urn:uuid:${crypto.randomUUID()}` },
-    type: 'document',
-    timestamp: now.toISOString(),
-    entry: docEntries,
-  };
+  return documentBundle(docEntries, part2, now);
 }

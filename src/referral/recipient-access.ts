@@ -7,11 +7,10 @@
  */
 import type { Organization, Reference } from '@medplum/fhirtypes';
 import type { Sector } from '../auth/requester.js';
-import { decideAll, type AccessRequest, type Decision, type ResourceFacts } from '../consent/index.js';
-import { codingsOf } from '../consent/labeling-walk.js';
+import { decideAll, type AccessRequest, type Decision } from '../consent/index.js';
 import { isPart2Labeled } from '../consent/labels.js';
 import { loadConsents, loadEventFacts } from '../enforcement/consent-facts.js';
-import { patientIdOf } from '../enforcement/patient-of.js';
+import { factsOf } from '../enforcement/disclosures.js';
 import { loadRequesterFacts, ORGANIZATION_ROLE_SYSTEM, PART2_PROGRAM_ROLE } from '../enforcement/requester-facts.js';
 import type { Writer } from '../enforcement/access-policy.js';
 import { versionKey, type Store, type StoredVersion } from '../storage/store.js';
@@ -88,14 +87,3 @@ async function decide(store: Store, party: Party, versions: readonly StoredVersi
   return new Map(versions.map((v, i) => [versionKey(v), decisions[i]!]));
 }
 
-function factsOf(v: StoredVersion): ResourceFacts {
-  const patientId = v.disclosure.patientId ?? patientIdOf(v.resource);
-  return {
-    type: v.resourceType,
-    id: v.id,
-    ...(patientId ? { patientId } : {}),
-    security: v.resource.meta?.security ?? [],
-    codes: codingsOf(v.resource),
-    ...(v.disclosure.holderOrg ? { holderOrganizationId: v.disclosure.holderOrg } : {}),
-  };
-}

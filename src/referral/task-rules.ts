@@ -9,7 +9,7 @@
 import type { Reference, Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
 import { canonicalJson } from '../audit/index.js';
 import type { Writer } from '../enforcement/access-policy.js';
-import type { WriteChange, WriteRule } from '../fhir/repository.js';
+import type { WriteRule } from '../fhir/repository.js';
 import type { Store } from '../storage/store.js';
 import { forbidden, unprocessable } from '../outcomes/index.js';
 import { referralError } from './referral-errors.js';

@@ -7,7 +7,7 @@ import { conflict, isGatewayError, serviceUnavailable } from '../outcomes/index.
 import type { Resource } from '@medplum/fhirtypes';
 import type { HistoryQuery, HistoryResult, ResourceWrite, Store, StoredVersion } from './store.js';
 import type { SearchQuery, SearchResult } from './search-query.js';
-import type { SqlConnection, SqlRow, SqlStatement, SqlValue } from './sql-connection.js';
+import type { SqlConnection, SqlRow, SqlValue } from './sql-connection.js';
 import { RESOURCE_COLUMNS, buildSearchSql, visibilityTerm } from './search-sql.js';
 import { MAX_PARAMS, batchWriteStatements } from './write-sql.js';
 
