@@ -95,6 +95,34 @@ describe('Cloudflare Worker (wrangler dev --local, D1)', () => {
     console.info(`[worker.test] GET /fhir/Patient/{id} over HTTP: p50 ${latencies[10]!.toFixed(1)} ms, max ${latencies[19]!.toFixed(1)} ms (20 reads)`);
   });
 
+  it('the Cron Trigger runs the care-coordination reactions: a booking with an expected release raises a team Task', async () => {
+    const bearer = await token();
+    const post = async (resource: object) => {
+      const res = await fetch(`${dev.baseUrl}/fhir/${(resource as { resourceType: string }).resourceType}`, {
+        method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': FHIR_JSON }, body: JSON.stringify(resource),
+      });
+      expect(res.status, await res.clone().text()).toBe(201);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const patient = await post({ resourceType: 'Patient', name: [{ family: 'Cronson' }] });
+    const booking = await post({
+      resourceType: 'Encounter', status: 'in-progress', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'FLD' },
+      type: [{ coding: [{ system: 'https://reentry-gateway.example.org/fhir/CodeSystem/custody-event-type', code: 'booking' }] }],
+      subject: { reference: `Patient/${patient}` }, period: { start: new Date().toISOString() },
+      extension: [{ url: 'https://reentry-gateway.example.org/fhir/StructureDefinition/expected-release-date', valueDate: '2099-01-31' }],
+    });
+    const tasks = async () => {
+      const res = await fetch(`${dev.baseUrl}/fhir/Task?focus=Encounter/${booking}`, { headers: { authorization: `Bearer ${bearer}` } });
+      return ((await res.json()) as { entry?: unknown[] }).entry ?? [];
+    };
+    expect(await tasks()).toHaveLength(0);
+    const fired = await fetch(`${dev.baseUrl}/__scheduled?cron=*+*+*+*+*`);
+    expect(fired.status).toBe(200);
+    // The handler's work runs under waitUntil: bounded polling, not a timing assertion.
+    for (let i = 0; i < 100 && (await tasks()).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await tasks()).toHaveLength(1);
+  });
+
   it('answers 401 OperationOutcome without a token', async () => {
     const res = await fetch(`${dev.baseUrl}/fhir/Patient`);
     expect(res.status).toBe(401);

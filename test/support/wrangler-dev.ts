@@ -86,7 +86,9 @@ export async function startWranglerDev(options: WranglerDevOptions & { port: num
     child = spawn(
       process.execPath,
       [WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(options.port), '--inspector-port', String(await freePort()),
-        '--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn', ...varArgs],
+        '--persist-to', persistDir, '--show-interactive-dev-session=false', '--log-level', 'warn',
+        // Exposes GET /__scheduled so tests can fire the Cron Trigger (outbox and care-coordination ticks).
+        '--test-scheduled', ...varArgs],
       { cwd: ROOT, env: WRANGLER_ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
