@@ -6,6 +6,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { ResourceWrite } from './store.js';
 import type { SqlStatement, SqlValue } from './sql-connection.js';
 import { extractIndexRows } from './search-index.js';
+import { taskInboxRow } from './task-inbox.js';
 
 /** D1 refuses more than 100 bound parameters per statement; multi-row INSERTs stay under it. */
 export const MAX_PARAMS = 100;
