@@ -139,6 +139,33 @@ describe('dead letters', () => {
     expect(obs?.valueInteger).toBe(12);
   });
 
+  it('a re-sent failing record updates its open dead letter instead of adding another', async () => {
+    const bad = { ...good, screening_id: 'S-40', participant_doc_number: 'DUP-1' };
+    const idOf = (bundle: Bundle, i: number) => /`([0-9a-f-]{36})`/.exec(outcomeOf(bundle, i).issue.find((x) => x.details?.coding?.[0]?.code === 'dead-lettered')!.details!.text!)![1]!;
+    const first = await ingest(gw, token, 'clinical-screening', [bad]);
+    // Re-sent twice in one batch (keys in another order: same content), plus a different record.
+    const again = await ingest(gw, token, 'clinical-screening', [good, Object.fromEntries(Object.entries(bad).reverse()), { ...bad, score: 6 }, bad]);
+    expect(results(again.bundle)).toEqual(['unchanged', 'error 422', 'error 422', 'error 422']);
+    const id = idOf(first.bundle, 0);
+    expect([idOf(again.bundle, 1), idOf(again.bundle, 3)]).toEqual([id, id]);
+    expect(idOf(again.bundle, 2)).not.toBe(id);
+    const open = (await deadLetters('?mapping=clinical-screening&status=open')).filter((l) => param(l, 'record')?.valueString?.includes('DUP-1'));
+    expect(open).toHaveLength(2);
+    const merged = open.find((l) => l.id === id)!;
+    expect(param(merged, 'attempts')?.valueInteger).toBe(3);
+    expect(param(merged, 'row')?.valueInteger).toBe(3); // the latest attempt's row
+    expect(param(open.find((l) => l.id !== id)!, 'attempts')?.valueInteger).toBe(1);
+
+    // Once replayed, the letter is settled: the same record failing again opens a new one.
+    await ingest(gw, token, 'participant', [{ doc_number: 'DUP-1', family_name: 'Dup', given_name: 'One', birth_date: '1985-01-03' }]);
+    expect(results(await replay(id))).toEqual(['created']);
+    const after = await ingest(gw, token, 'clinical-screening', [{ ...bad, participant_doc_number: 'DUP-1', score: 'x' }]);
+    expect(results(after.bundle)).toEqual(['error 422']);
+    const third = await ingest(gw, token, 'clinical-screening', [{ ...bad, participant_doc_number: 'DUP-1', score: 'x' }]);
+    expect(idOf(third.bundle, 0)).toBe(idOf(after.bundle, 0));
+    expect(idOf(after.bundle, 0)).not.toBe(id);
+  });
+
   it('answers 404 for an unknown dead letter and refuses listing without search scope', async () => {
     const res = await gw.app.request('http://localhost:8787/ingest/dead-letters/00000000-0000-0000-0000-000000000000/$replay', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(404);

@@ -5,6 +5,8 @@
 import type { Bundle, Observation, OperationOutcome, Patient, Resource, ServiceRequest } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPart2Labeled } from '../src/consent/labels.js';
+import { projectDefinitions } from '../src/conformance/definitions.js';
+import { INGEST_RESULT_SYSTEM } from '../src/mapping/index.js';
 import { createTestGateway, type TestGateway } from './support/test-gateway.js';
 import { ingest, results, sampleText } from './support/ingest-client.js';
 
@@ -62,7 +64,7 @@ describe('every mapping through the app', () => {
   const written = new Map<string, Bundle>();
   const resourceOf = (id: string, row: number): Resource => written.get(id)!.entry![row]!.resource!;
   // Order matters: later mappings reference resources the earlier ones wrote.
-  const order = ['supervision', 'custody-event', 'risk-assessment', 'clinical-screening', 'drug-test', 'referral', 'treatment-episode', 'treatment-attendance', 'aftercare-check', 'part2-consent-form'];
+  const order = ['supervision', 'custody-event', 'risk-assessment', 'case-plan', 'clinical-screening', 'drug-test', 'referral', 'treatment-episode', 'treatment-attendance', 'aftercare-check', 'part2-consent-form'];
   for (const id of order) {
     it(`${id}: JSON creates, the CSV sample is the same resources (all unchanged)`, async () => {
       const json = await ingest(gw, token, id, sampleText(id, 'sample.json'));
@@ -100,6 +102,18 @@ describe('every mapping through the app', () => {
     expect(consent.organization?.[0]?.reference).toBe(`Organization/${program!.id}`);
   });
 
+  it('a case plan links its own team and goal and the stored risk assessment', async () => {
+    const [plan] = await search<Resource & { careTeam?: { reference?: string }[]; goal?: { reference?: string }[]; supportingInfo?: { reference?: string }[] }>(
+      'CarePlan?identifier=https://reentry-gateway.example.org/fhir/sid/case-plan-id|CP-2026-0001',
+    );
+    const [team] = await search('CareTeam?identifier=https://reentry-gateway.example.org/fhir/sid/care-team-id|CP-2026-0001-team');
+    const [goal] = await search('Goal?identifier=https://reentry-gateway.example.org/fhir/sid/case-plan-goal-id|CP-2026-0001-goal-1');
+    const [assessment] = await search('Observation?identifier=https://reentry-gateway.example.org/fhir/sid/assessment-id|RA-5001');
+    expect(plan?.careTeam?.[0]?.reference).toBe(`CareTeam/${team!.id}`);
+    expect(plan?.goal?.[0]?.reference).toBe(`Goal/${goal!.id}`);
+    expect(plan?.supportingInfo?.[0]?.reference).toBe(`Observation/${assessment!.id}`);
+  });
+
   it('a record with several resources links them (finding → its wellness-check Encounter)', async () => {
     const [encounter] = await search<Resource>('Encounter?identifier=https://reentry-gateway.example.org/fhir/sid/wellness-check-id|AC-1102');
     const findings = await search<Observation>(`Observation?encounter=Encounter/${encounter!.id}`);
@@ -114,6 +128,30 @@ describe('every mapping through the app', () => {
     expect(resourceOf('treatment-attendance', 1).meta?.security?.map((c) => c.code)).toEqual(['R', '42CFRPart2', 'SUD']);
     expect(isPart2Labeled(resourceOf('clinical-screening', 2).meta?.security)).toBe(true);
     expect(isPart2Labeled(resourceOf('clinical-screening', 0).meta?.security)).toBe(false);
+  });
+});
+
+describe('ingest result codes', () => {
+  it('every coded outcome issue uses a code of the ingest-result CodeSystem from profiles/', async () => {
+    const system = projectDefinitions.codeSystems.find((cs) => cs.url === INGEST_RESULT_SYSTEM);
+    expect(system?.content).toBe('complete');
+    const codes = new Set((system?.concept ?? []).map((c) => c.code));
+    expect([...codes].sort()).toEqual(['created', 'dead-lettered', 'unchanged', 'updated']);
+    const record = { doc_number: 'RC-1', family_name: 'Code', given_name: 'Res', birth_date: '1980-01-01' };
+    const seen = new Set<string>();
+    for (const body of [[record], [record], [{ ...record, given_name: 'Changed' }], [{ ...record, doc_number: 'RC-2', birth_date: 'never' }]]) {
+      const { bundle } = await ingest(gw, token, 'participant', body);
+      for (const entry of bundle.entry ?? []) {
+        for (const issue of (entry.response?.outcome as OperationOutcome | undefined)?.issue ?? []) {
+          for (const coding of issue.details?.coding ?? []) {
+            if (coding.system !== INGEST_RESULT_SYSTEM) continue;
+            expect(codes.has(coding.code ?? '')).toBe(true);
+            seen.add(coding.code ?? '');
+          }
+        }
+      }
+    }
+    expect([...seen].sort()).toEqual(['created', 'dead-lettered', 'unchanged', 'updated']);
   });
 });
 

@@ -10,6 +10,23 @@ export const MAX_DEPTH = 64;
 const ACTIVE_CONTENT =
   /<\s*\/?\s*(script|iframe|frame|frameset|object|embed|applet|form|input|button|textarea|select|style|link|meta|base|svg|math)\b|\son[a-z]+\s*=|(java|vb)script\s*:|data\s*:\s*text\/html/i;
 
+/** Where a value sits, kept as parent + key so the FHIRPath-ish path is only built on failure. */
+interface Place {
+  readonly parent: Place | undefined;
+  readonly key: string | number;
+}
+
+function pathOf(root: string, place: Place | undefined): string {
+  const parts: (string | number)[] = [];
+  for (let p = place; p; p = p.parent) parts.push(p.key);
+  let path = root;
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const key = parts[i]!;
+    path += typeof key === 'number' ? `[${key}]` : `.${key}`;
+  }
+  return path;
+}
+
 /**
  * Rejects input that would hurt the (recursive) validator or later walkers: nesting deeper than
  * MAX_DEPTH and numbers that are not finite (`1e400` parses to Infinity), and
@@ -17,25 +34,25 @@ const ACTIVE_CONTENT =
  * input cannot overflow the stack here.
  */
 export function checkBounds(resource: object, root: string): void {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value: resource, path: root, depth: 1 }];
+  const stack: { value: unknown; place: Place | undefined; depth: number }[] = [{ value: resource, place: undefined, depth: 1 }];
   for (let item = stack.pop(); item; item = stack.pop()) {
-    const { value, path, depth } = item;
+    const { value, place, depth } = item;
     if (typeof value === 'number' && !Number.isFinite(value)) {
-      throw unprocessable([{ severity: 'error', code: 'value', details: { text: 'Numbers must be finite.' }, expression: [path] }]);
+      throw unprocessable([{ severity: 'error', code: 'value', details: { text: 'Numbers must be finite.' }, expression: [pathOf(root, place)] }]);
     }
-    if (typeof value === 'string' && path.endsWith('.text.div') && ACTIVE_CONTENT.test(value)) {
-      throw unprocessable([{ severity: 'error', code: 'value', details: { text: 'The narrative contains active content (scripts, frames, forms, event handlers or script URLs).' }, expression: [path] }]);
+    if (typeof value === 'string' && place?.key === 'div' && place.parent?.key === 'text' && ACTIVE_CONTENT.test(value)) {
+      throw unprocessable([{ severity: 'error', code: 'value', details: { text: 'The narrative contains active content (scripts, frames, forms, event handlers or script URLs).' }, expression: [pathOf(root, place)] }]);
     }
     if (typeof value !== 'object' || value === null) continue;
     if (depth > MAX_DEPTH) {
       throw unprocessable([
-        { severity: 'error', code: 'too-costly', details: { text: `The resource is nested deeper than ${MAX_DEPTH} levels.` }, expression: [path] },
+        { severity: 'error', code: 'too-costly', details: { text: `The resource is nested deeper than ${MAX_DEPTH} levels.` }, expression: [pathOf(root, place)] },
       ]);
     }
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], path: `${path}[${i}]`, depth: depth + 1 });
+      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], place: { parent: place, key: i }, depth: depth + 1 });
     } else {
-      for (const [key, child] of Object.entries(value)) stack.push({ value: child, path: `${path}.${key}`, depth: depth + 1 });
+      for (const key in value) stack.push({ value: (value as Record<string, unknown>)[key], place: { parent: place, key }, depth: depth + 1 });
     }
   }
 }

@@ -82,7 +82,7 @@ export function checkGapsWithProfile(resource: Resource, terms: Terminology, pro
   return [baseIssues, profileIssues];
 }
 
-function elementFor(schema: InternalTypeSchema, key: string): InternalSchemaElement | undefined {
+export function elementFor(schema: InternalTypeSchema, key: string): InternalSchemaElement | undefined {
   let memo = elementsBySchema.get(schema);
   if (!memo) elementsBySchema.set(schema, (memo = new Map()));
   let element = memo.get(key);
@@ -107,7 +107,7 @@ function issue(code: OperationOutcomeIssue['code'], text: string, path: string):
   return { severity: 'error', code, details: { text }, expression: [path] };
 }
 
-function checkBinding(element: InternalSchemaElement, values: TypedValueWithPath[], terms: Terminology, issues: OperationOutcomeIssue[]): void {
+export function checkBinding(element: InternalSchemaElement, values: TypedValueWithPath[], terms: Terminology, issues: OperationOutcomeIssue[]): void {
   const binding = element.binding;
   if (binding?.strength !== 'required' || !binding.valueSet || !terms.has(binding.valueSet)) return;
   const url = binding.valueSet.split('|')[0] ?? binding.valueSet;
@@ -125,7 +125,11 @@ function inValueSet(terms: Terminology, url: string, item: TypedValueWithPath): 
   if (value === undefined || value === null) return true; // a primitive carrying only extensions
   if (type === 'code' || type === 'string' || type === 'uri') return typeof value === 'string' && terms.contains(url, value);
   if (type === 'Coding') return codingOk(terms, url, value as Coding);
-  if (type === 'CodeableConcept') return ((value as CodeableConcept).coding ?? []).some((c) => codingOk(terms, url, c));
+  if (type === 'CodeableConcept') {
+    // Medplum treats an empty object as absent, so `coding: {}` can get here: same as no coding.
+    const coding: unknown = (value as CodeableConcept).coding;
+    return Array.isArray(coding) && coding.some((c: Coding) => typeof c === 'object' && c !== null && codingOk(terms, url, c));
+  }
   return true; // other types cannot carry a code
 }
 
@@ -147,7 +151,7 @@ function targetsFor(element: InternalSchemaElement): { allowed: Set<string>; exp
   return entry;
 }
 
-function checkTargets(element: InternalSchemaElement, values: TypedValueWithPath[], issues: OperationOutcomeIssue[]): void {
+export function checkTargets(element: InternalSchemaElement, values: TypedValueWithPath[], issues: OperationOutcomeIssue[]): void {
   const entry = targetsFor(element);
   if (!entry) return;
   for (const item of values) {
@@ -158,4 +162,16 @@ function checkTargets(element: InternalSchemaElement, values: TypedValueWithPath
       issues.push(issue('structure', `A reference to ${type} is not allowed here; expected ${entry.expected}.`, item.path));
     }
   }
+}
+
+/** Per element: whether checkBinding or checkTargets can say anything about its values. */
+const relevantByElement = new WeakMap<InternalSchemaElement, boolean>();
+export function gapRelevant(element: InternalSchemaElement, terms: Terminology): boolean {
+  let relevant = relevantByElement.get(element);
+  if (relevant === undefined) {
+    const binding = element.binding;
+    relevant = (binding?.strength === 'required' && !!binding.valueSet && terms.has(binding.valueSet)) || targetsFor(element) !== null;
+    relevantByElement.set(element, relevant);
+  }
+  return relevant;
 }

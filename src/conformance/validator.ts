@@ -1,9 +1,11 @@
-import { getAllDataTypes, getDataType, type InternalSchemaElement, type InternalTypeSchema, OperationOutcomeError, tryGetProfile, validateResource, validateTypedValue } from '@medplum/core';
+import { OperationOutcomeError, tryGetProfile, validateResource, validateTypedValue } from '@medplum/core';
 import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { isGatewayResourceType } from '../fhir/resource-types.js';
 import { badRequest, GatewayError, unprocessable } from '../outcomes/index.js';
 import { checkGaps, checkGapsWithProfile } from './gap-checks.js';
 import { checkBounds } from './bounds.js';
+import { coversBase, profileTypeKey } from './profile-schemas.js';
+import { fastAccepts } from './fast-accept.js';
 import { loadDefinitions } from './definitions.js';
 import { getProfile, getTerminology, listProfiles } from './profiles.js';
 import { canonicalUrl } from './terminology.js';
@@ -27,24 +29,6 @@ function error(code: OperationOutcomeIssue['code'], text: string, expression: st
   return { severity: 'error', code, details: { text }, expression: [expression] };
 }
 
-/**
- * `validateResource(r, { profile })` re-parses the profile's snapshot on every call (~3.5 ms for
- * Patient). Medplum resolves the root schema with `getDataType(typedValue.type)`, so we register
- * each profile's already-parsed schema (from `loadDataType`) under a private type key once and
- * validate a TypedValue of that type: same schema object, parsed once.
- */
-const PROFILE_TYPE_PREFIX = 'gateway-profile:';
-function profileTypeKey(profile: StructureDefinition): string {
-  const key = PROFILE_TYPE_PREFIX + (profile.url ?? '');
-  const types = getAllDataTypes();
-  if (!types[key]) {
-    const schema = tryGetProfile(profile.url ?? '');
-    if (!schema) throw new Error(`profile ${profile.url} is not indexed`);
-    types[key] = schema;
-  }
-  return key;
-}
-
 /** Runs Medplum's validator, turning its failure into a 422 that keeps each issue's expression. */
 function medplumValidate(resource: Resource, profile?: StructureDefinition): void {
   try {
@@ -59,55 +43,6 @@ function medplumValidate(resource: Resource, profile?: StructureDefinition): voi
     // refuse the resource (fail closed) without echoing internals.
     throw new GatewayError('FHIR_INVALID_RESOURCE', 422, { severity: 'error', code: 'processing', details: { text: 'The resource could not be validated.' } }, { cause: err });
   }
-}
-
-/**
- * Whether Medplum accepting a resource against `profile` implies it would accept it against the
- * base R4 type, so the base pass can be skipped when the profile pass succeeds. Medplum validates
- * nested values with the same (base) datatype schemas in both passes; only the root schema
- * differs. So it suffices that the profile's root refines the base root: every root constraint of
- * the base is in the profile; every base element is in the profile with the same array-ness, a
- * cardinality within the base's, a subset of its type codes and every base constraint; and the
- * profile accepts no top-level key the base would not (no extra undotted element names).
- * Computed once per profile; anything unexpected → false (keep the base pass).
- */
-const coversBaseCache = new Map<string, boolean>();
-function coversBase(profile: StructureDefinition): boolean {
-  const url = profile.url ?? '';
-  let covers = coversBaseCache.get(url);
-  if (covers === undefined) {
-    try {
-      covers = refinesBase(getDataType(profile.type ?? ''), tryGetProfile(url));
-    } catch {
-      covers = false;
-    }
-    coversBaseCache.set(url, covers);
-  }
-  return covers;
-}
-
-const constraintKey = (c: { key: string; expression: string; severity: string }): string => `${c.key}\u0000${c.severity}\u0000${c.expression}`;
-function constraintsCovered(base: readonly { key: string; expression: string; severity: string }[] | undefined, profile: readonly { key: string; expression: string; severity: string }[] | undefined): boolean {
-  const have = new Set((profile ?? []).map(constraintKey));
-  return (base ?? []).every((c) => c.severity !== 'error' || have.has(constraintKey(c)));
-}
-
-function refinesBase(base: InternalTypeSchema | undefined, profile: InternalTypeSchema | undefined): boolean {
-  if (!base || !profile || base.name !== profile.type && base.type !== profile.type) return false;
-  if (!constraintsCovered(base.constraints, profile.constraints)) return false;
-  for (const key of Object.keys(profile.elements)) {
-    if (!key.includes('.') && !base.elements[key]) return false;
-  }
-  for (const [key, b] of Object.entries(base.elements) as [string, InternalSchemaElement][]) {
-    const p = profile.elements[key];
-    if (!p || key.includes('.')) return false;
-    if (p.isArray !== b.isArray || p.min < b.min || p.max > b.max) return false;
-    const baseTypes = new Set(b.type.map((t) => t.code));
-    if (!p.type.length || !p.type.every((t) => baseTypes.has(t.code))) return false;
-    if (!constraintsCovered(b.constraints, p.constraints)) return false;
-    if ((b.fixed || b.pattern || b.slicing) && (p.fixed !== b.fixed || p.pattern !== b.pattern || p.slicing !== b.slicing)) return false;
-  }
-  return true;
 }
 
 /**
@@ -162,8 +97,10 @@ function checkEnvelope(input: unknown): Resource {
 function checkProfiles(resource: Resource, passed?: string, passedGaps?: OperationOutcomeIssue[]): void {
   const claimed = resource.meta?.profile ?? [];
   for (let i = 0; i < claimed.length; i++) {
-    const url = claimed[i] ?? '';
+    const url: unknown = claimed[i];
     const where = `${resource.resourceType}.meta.profile[${i}]`;
+    // Medplum lets `{}` through as a canonical that only carries (no) extensions.
+    if (typeof url !== 'string') throw unprocessable([error('value', 'A claimed profile must be a canonical URL.', where)]);
     if (canonicalUrl(url) === CORE_PREFIX + resource.resourceType) continue; // the base R4 type, already checked
     const profile = getProfile(url);
     if (!profile) throw unprocessable([error('not-supported', `Profile \`${url.slice(0, 256)}\` is not known to this server.`, where)]);
@@ -178,8 +115,12 @@ function checkProfiles(resource: Resource, passed?: string, passedGaps?: Operati
   }
 }
 
-/** Loads the definitions (once) and returns the validator. */
-export async function createValidator(): Promise<ResourceValidator> {
+/**
+ * Loads the definitions (once) and returns the validator. `fastPath: false` (tests only) always
+ * runs the full path, which is what fast-accept.test.ts compares the fast acceptor with.
+ */
+export async function createValidator(options: { fastPath?: boolean } = {}): Promise<ResourceValidator> {
+  const fastPath = options.fastPath ?? true;
   await loadDefinitions();
   const terms = getTerminology();
   const byType: Record<string, string[]> = {};
@@ -189,6 +130,8 @@ export async function createValidator(): Promise<ResourceValidator> {
     validate(input: unknown): Resource {
       const resource = checkEnvelope(input);
       checkBounds(resource, resource.resourceType);
+      // Fast path: only ever says yes when everything below would; otherwise the full path decides.
+      if (fastPath && fastAccepts(resource, terms, getProfile)) return resource;
       const passed = preValidatedProfile(resource);
       if (passed === undefined) medplumValidate(resource);
       const profileSchema = passed === undefined ? undefined : tryGetProfile(passed);

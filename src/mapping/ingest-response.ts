@@ -56,7 +56,7 @@ export function ingestResponseBundle(results: readonly RecordResult[], base: str
   return { resourceType: 'Bundle', type: 'batch-response', entry };
 }
 
-/** A dead letter as Parameters: mapping, receivedAt, row, status, replayedAt, record (JSON text), outcome. */
+/** A dead letter as Parameters: mapping, receivedAt, row, status, attempts, replayedAt, record (JSON text), outcome. */
 export function deadLetterParameters(letter: DeadLetter): Parameters {
   return {
     resourceType: 'Parameters',
@@ -66,6 +66,7 @@ export function deadLetterParameters(letter: DeadLetter): Parameters {
       { name: 'receivedAt', valueInstant: letter.receivedAt },
       { name: 'row', valueInteger: letter.rowIndex },
       { name: 'status', valueCode: letter.status },
+      { name: 'attempts', valueInteger: letter.attempts },
       ...(letter.replayedAt ? [{ name: 'replayedAt', valueInstant: letter.replayedAt }] : []),
       { name: 'format', valueCode: letter.format },
       { name: 'record', valueString: JSON.stringify(letter.record) },

@@ -6,6 +6,7 @@
  */
 import {
   evalFhirPathTyped,
+  getElementDefinition,
   getSearchParameterDetails,
   getSearchParameters,
   toTypedValue,
@@ -36,6 +37,71 @@ interface CompiledParam {
   readonly code: string;
   readonly type: SearchParamType;
   readonly expression: FhirPathAtom;
+  /** Set when every branch for this type is a plain path (`Patient.name.family`): see plainPaths. */
+  readonly paths?: readonly PlainPath[];
+}
+
+/** A path of single-typed, non-choice elements: `segments` from the resource, `type` of the last. */
+interface PlainPath {
+  readonly segments: readonly string[];
+  readonly type: string;
+}
+
+const PLAIN_BRANCH = /^[A-Z][A-Za-z]+(\.[a-z][A-Za-z]*)+$/;
+
+/**
+ * FHIRPath evaluation is most of index extraction's cost, and most R4 search expressions are
+ * plain element paths, joined with `|` across resource types. For those, navigating the JSON
+ * directly yields the same values with the same types (each element has exactly one type, so
+ * the type comes from the definition as in Medplum's navigation). Anything else — `where`, `as`,
+ * choice elements, several types — keeps FHIRPath. search-index.test.ts compares both on every
+ * mapping's output and the profile fixtures.
+ */
+function plainPaths(resourceType: string, expression: string): PlainPath[] | undefined {
+  const out: PlainPath[] = [];
+  for (const raw of expression.split('|')) {
+    const branch = raw.trim();
+    if (!PLAIN_BRANCH.test(branch)) return undefined;
+    const [head, ...segments] = branch.split('.');
+    if (head !== resourceType) continue; // another type's branch: never matches this one
+    let type = resourceType;
+    for (const segment of segments) {
+      const element = getElementDefinition(type, segment);
+      if (!element || element.type.length !== 1 || element.path.endsWith('[x]')) return undefined;
+      type = element.type[0]!.code;
+    }
+    out.push({ segments, type });
+  }
+  return out.length ? out : undefined;
+}
+
+/** Sentinel: the JSON has a shape plain navigation does not mirror (primitive extensions, nulls). */
+const NOT_PLAIN = Symbol('not-plain');
+
+/** The values at `path` as FHIRPath would yield them, or NOT_PLAIN. */
+function navigate(resource: Resource, path: PlainPath): TypedValue[] | typeof NOT_PLAIN {
+  let current: unknown[] = [resource];
+  for (const segment of path.segments) {
+    const next: unknown[] = [];
+    for (const item of current) {
+      const obj = item as Record<string, unknown>;
+      if (obj[`_${segment}`] !== undefined) return NOT_PLAIN;
+      const value = obj[segment];
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (v === null || v === undefined || v === '' || (typeof v === 'object' && (Array.isArray(v) || Object.keys(v).length === 0))) return NOT_PLAIN;
+        next.push(v);
+      }
+    }
+    current = next;
+  }
+  return current.map((value) => ({ type: path.type, value }));
+}
+
+/** Whether extractIndexRows may use plain navigation (tests turn it off to compare). */
+let plainNavigation = true;
+export function usePlainNavigation(on: boolean): void {
+  plainNavigation = on;
 }
 
 const INDEXED: ReadonlySet<string> = new Set(['token', 'reference', 'date', 'string', 'uri', 'number']);
@@ -57,7 +123,8 @@ function paramsFor(resourceType: string): readonly CompiledParam[] {
     if (META_PARAMS.has(code) || !sp.type || !INDEXED.has(sp.type) || !sp.expression) continue;
     try {
       const details = getSearchParameterDetails(resourceType, sp);
-      out.push({ code, type: sp.type as SearchParamType, expression: details.parsedExpression });
+      const paths = plainPaths(resourceType, sp.expression);
+      out.push({ code, type: sp.type as SearchParamType, expression: details.parsedExpression, ...(paths ? { paths } : {}) });
     } catch {
       // An expression Medplum cannot parse is simply not searchable; fhir/ will not offer it.
     }
@@ -123,15 +190,33 @@ export function extractIndexRows(resource: Resource, lastUpdated: string): Index
 
   const root = [toTypedValue(resource)];
   for (const param of paramsFor(resource.resourceType)) {
-    let values: TypedValue[];
-    try {
-      values = evalFhirPathTyped(param.expression, root);
-    } catch {
-      continue; // A value FHIRPath cannot evaluate leaves this parameter unindexed, not the write failed.
+    let values: TypedValue[] | undefined = plainNavigation && param.paths ? plainValues(resource, param.paths) : undefined;
+    if (!values) {
+      try {
+        values = evalFhirPathTyped(param.expression, root);
+      } catch {
+        continue; // A value FHIRPath cannot evaluate leaves this parameter unindexed, not the write failed.
+      }
     }
     for (const typed of values.slice(0, MAX_ROWS_PER_PARAM)) addValue(out, param, typed);
   }
   return out.rows;
+}
+
+function plainValues(resource: Resource, paths: readonly PlainPath[]): TypedValue[] | undefined {
+  if (paths.length === 1) {
+    const only = navigate(resource, paths[0]!);
+    return only === NOT_PLAIN ? undefined : only;
+  }
+  // FHIRPath's `|` also drops duplicates; the row collector does too, so only the cap could
+  // differ — hand such (huge) resources to FHIRPath.
+  const all: TypedValue[] = [];
+  for (const path of paths) {
+    const values = navigate(resource, path);
+    if (values === NOT_PLAIN) return undefined;
+    all.push(...values);
+  }
+  return all.length > MAX_ROWS_PER_PARAM ? undefined : all;
 }
 
 function addValue(out: RowCollector, param: CompiledParam, typed: TypedValue): void {
