@@ -10,7 +10,6 @@ import type { NotifierOptions } from './notify/index.js';
 import { createNodeHttpPoster } from './notify/node-http-poster.js';
 import { migrate, openLibsqlConnection } from './storage/index.js';
 import { readMigrationsDir } from './storage/migrations-dir.js';
-import { createNodeUpstreamStore, registerTrustedGatewayFromFile } from './storage/upstream/node-upstream.js';
 import type { SqlConnection } from './storage/sql-connection.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -31,11 +30,14 @@ export async function startNodeGateway(config: Pick<NodeConfig, 'dataDir' | 'dat
   await migrate(conn, await readMigrationsDir(MIGRATIONS_DIR));
   // Upstream mode: resources on the configured FHIR server, this database keeps the gateway's state.
   // Its tokens use the wall clock: the upstream checks assertions against its own.
-  const store = config.upstream ? await createNodeUpstreamStore(conn, config.upstream) : undefined;
+  // Loaded only when configured: most deployments never need fhir-kit-client, and every module
+  // loaded is start-up time.
+  const upstream = config.upstream || config.trustedGateway ? await import('./storage/upstream/node-upstream.js') : undefined;
+  const store = config.upstream ? await upstream!.createNodeUpstreamStore(conn, config.upstream) : undefined;
   // Notifications POST through node:http keep-alive agents on Node (src/notify/node-http-poster.ts).
   const gateway = await buildGateway({ conn, issuer: config.publicUrl, ...options, notify: { post: createNodeHttpPoster(), ...options.notify }, ...(store ? { store } : {}) });
   await ensureIndicatorMeasures(gateway.repo);
-  if (config.trustedGateway) await registerTrustedGatewayFromFile(conn, config.trustedGateway, (options.now ?? (() => new Date()))());
+  if (config.trustedGateway) await upstream!.registerTrustedGatewayFromFile(conn, config.trustedGateway, (options.now ?? (() => new Date()))());
   let demoOrganizations: Record<string, string> = {};
   if (config.demoData) {
     demoOrganizations = await seedDemoData(gateway.repo, `${config.publicUrl}/fhir`);

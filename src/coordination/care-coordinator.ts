@@ -134,7 +134,11 @@ export function createCareCoordinator(options: CareCoordinatorOptions): CareCoor
       timer = setTimeout(() => void (running = loop()), intervalMs);
       (timer as { unref?: () => void }).unref?.();
     };
-    let running: Promise<void> = loop();
+    // The first tick waits one interval, so start-up and the first requests are not competing
+    // with a replay of the whole feed on a database that already holds data.
+    let running: Promise<void> = Promise.resolve();
+    timer = setTimeout(() => void (running = loop()), intervalMs);
+    (timer as { unref?: () => void }).unref?.();
     return async () => {
       stopped = true;
       if (timer) clearTimeout(timer);
