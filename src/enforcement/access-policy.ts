@@ -84,7 +84,7 @@ export function createRequestPolicy(store: Store, requester: Requester, now: Dat
   let facts: Promise<RequesterFacts> | undefined;
   const requesterFacts = (): Promise<RequesterFacts> => (facts ??= loadRequesterFacts(store, requester));
   const disclosures = new Disclosures(store, requester, requesterFacts, now, decisionId);
-  const writes = new WriteAudit(store, requester, now, decisionId);
+  const writes = new WriteAudit(requester, now, decisionId);
   const notes: OperationOutcomeIssue[] = [];
   return {
     async prepareWrite(resource, previous) {

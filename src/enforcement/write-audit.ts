@@ -2,9 +2,10 @@
  * Audits what one request wrote (issue 6: "each transition is versioned and audited"). The
  * request's policy labels every version a request prepares; the ones the store really committed
  * become `write` AuditEvents, appended to the hash chain with the request's disclosures before the
- * response leaves (request-access.ts). A prepared version counts as written when the store holds
- * exactly it — a transaction that failed, a batch entry that lost a version race, or an update
- * that changed nothing wrote no version and is not audited.
+ * response leaves (request-access.ts). The request's store reports each batch it committed
+ * (storage/recording-store.ts), so a transaction that failed, a batch entry that lost a version
+ * race, or an update that changed nothing wrote no version and is not audited — and nothing has
+ * to be read back to know it.
  *
  * INVARIANT: a write event carries references, version ids, labels and status codes only, never
  * resource content (the audit log outlives every consent).
@@ -14,8 +15,8 @@
 import type { AuditEvent, Coding, Resource } from '@medplum/fhirtypes';
 import type { Requester } from '../auth/requester.js';
 import { resolvePurposeOfUse } from '../auth/purpose-of-use.js';
-import { buildAuditEvent, canonicalJson, type AuditedResource, type AuditInteraction } from '../audit/index.js';
-import type { DisclosureColumns, Store, StoredVersion } from '../storage/store.js';
+import { buildAuditEvent, type AuditedResource, type AuditInteraction } from '../audit/index.js';
+import type { DisclosureColumns, ResourceWrite, StoredVersion } from '../storage/store.js';
 
 interface Prepared {
   readonly resource: Resource;
@@ -24,30 +25,40 @@ interface Prepared {
 }
 
 export class WriteAudit {
-  readonly #prepared: Prepared[] = [];
+  /** Labeled versions by `Type/id/versionId`, as prepared (they may still fail or be dropped). */
+  readonly #prepared = new Map<string, Prepared>();
+  /** What the store committed, in commit order. */
+  readonly #committed: Prepared[] = [];
 
   constructor(
-    private readonly store: Store,
     private readonly requester: Requester,
     private readonly now: Date,
     private readonly decisionId: string,
   ) {}
 
   get hasRecords(): boolean {
-    return this.#prepared.length > 0;
+    return this.#committed.length > 0;
   }
 
   /** Remembers a labeled version about to be written (it may still fail or be dropped). */
   record(resource: Resource, previous: StoredVersion | undefined, disclosure: DisclosureColumns): void {
-    this.#prepared.push({ resource, previous, patientId: disclosure.patientId });
+    this.#prepared.set(`${resource.resourceType}/${resource.id}/${resource.meta?.versionId}`, { resource, previous, patientId: disclosure.patientId });
+  }
+
+  /** A batch the store committed: its creates and updates prepared by this request are audited. */
+  committed(writes: readonly ResourceWrite[]): void {
+    for (const w of writes) {
+      if (w.op === 'delete') continue;
+      const prepared = this.#prepared.get(`${w.resource.resourceType}/${w.resource.id}/${w.versionId}`);
+      if (prepared) this.#committed.push(prepared);
+    }
   }
 
   /** One `write` event per interaction and patient, listing only versions the store committed. */
-  async auditEvents(): Promise<AuditEvent[]> {
+  auditEvents(): AuditEvent[] {
     const purpose = resolvePurposeOfUse(this.requester.purposeOfUse);
     const groups = new Map<string, { interaction: AuditInteraction; patientId: string | undefined; resources: AuditedResource[] }>();
-    for (const p of this.#prepared) {
-      if (!(await this.committed(p.resource))) continue;
+    for (const p of this.#committed) {
       const interaction: AuditInteraction = p.previous && !p.previous.deleted ? 'update' : 'create';
       const key = `${interaction}|${p.patientId ?? ''}`;
       const group = groups.get(key) ?? groups.set(key, { interaction, patientId: p.patientId, resources: [] }).get(key)!;
@@ -67,13 +78,6 @@ export class WriteAudit {
         authority: { type: 'none', note: 'write by the requester' },
       }),
     );
-  }
-
-  private async committed(resource: Resource): Promise<boolean> {
-    const versionId = Number(resource.meta?.versionId);
-    if (!resource.id || !Number.isInteger(versionId)) return false;
-    const stored = await this.store.vread(resource.resourceType, resource.id, versionId);
-    return !!stored && !stored.deleted && canonicalJson(stored.resource) === canonicalJson(resource);
   }
 }
 

@@ -82,9 +82,9 @@ export class FhirRepository {
     private readonly writeRules: readonly WriteRule[] = [],
   ) {}
 
-  /** The same repository bound to one request's policy. */
-  withPolicy(policy: AccessPolicy): FhirRepository {
-    return new FhirRepository(this.store, this.validator, this.now, policy, this.writeRules);
+  /** The same repository bound to one request's policy (and, optionally, a per-request view of the store). */
+  withPolicy(policy: AccessPolicy, store: Store = this.store): FhirRepository {
+    return new FhirRepository(store, this.validator, this.now, policy, this.writeRules);
   }
 
   /** Current version; 404 if it never existed or may not be seen, 410 if deleted. */

@@ -5,6 +5,7 @@ import { createTrustedGatewayPolicy, isTrustedGateway } from '../auth/trusted-ga
 import type { FhirRepository } from '../fhir/repository.js';
 import { serviceUnavailable } from '../outcomes/index.js';
 import { normalizeError, outcomeResponse } from './on-error.js';
+import { recordingStore } from '../storage/recording-store.js';
 import { prefersWithholdPart2, withWriteNotes } from './write-notes.js';
 
 declare module 'hono' {
@@ -30,16 +31,17 @@ export function requestAccess(base: FhirRepository, auditLog: AuditLog, now: () 
     const policy = isTrustedGateway(c.get('requester'))
       ? createTrustedGatewayPolicy(base.store, c.get('requester'), now(), c.get('requestId'))
       : createRequestPolicy(base.store, c.get('requester'), now(), c.get('requestId'), { withholdPart2: prefersWithholdPart2(c) });
-    c.set('repo', base.withPolicy(policy));
+    // The request's store reports what it committed, so exactly the versions written are audited.
+    const writes = policy.writes;
+    c.set('repo', base.withPolicy(policy, writes ? recordingStore(base.store, (batch) => writes.committed(batch)) : base.store));
     await next();
     if (policy.notes?.length) c.res = await withWriteNotes(c.res, policy.notes);
     const disclosures = policy.disclosures;
-    const writes = policy.writes;
     if (!disclosures?.hasRecords && !writes?.hasRecords) return;
     try {
       // Writes (issue 6: every referral transition) join the chain like disclosures; the data is
       // already stored, so a failed append answers 503 but cannot undo the write.
-      if (writes?.hasRecords) await auditLog.append(await writes.auditEvents());
+      if (writes?.hasRecords) await auditLog.append(writes.auditEvents());
       if (!disclosures?.hasRecords) return;
       await disclosures.flush(auditLog);
       // The notices are the gateway's own writes (system policy), held by the notified program.
