@@ -7,6 +7,7 @@
  */
 import { invalidSearch } from '../outcomes/index.js';
 import type { SearchFilter, SearchParamType, SearchQuery, SearchValue, SortRule } from './search-query.js';
+import type { HistoryQuery } from './store.js';
 import type { SqlStatement, SqlValue } from './sql-connection.js';
 import { inboxPlan, type InboxPlan } from './task-inbox.js';
 import { normalizeInstant, normalizeString } from './index-values.js';
@@ -292,6 +293,33 @@ function orderBy(rules: readonly SortRule[]): Fragment {
   if (terms.length === 0) terms.push('c.last_updated DESC');
   terms.push('c.id ASC');
   return { sql: terms.join(', '), args };
+}
+
+/**
+ * The WHERE clause of a history query over a version table aliased `c` (type, id, since,
+ * visibility), after any `leading` terms the caller needs; empty when there is nothing to filter.
+ */
+export function historyWhere(query: HistoryQuery, leading: readonly string[] = []): { sql: string; args: SqlValue[] } {
+  const where = [...leading];
+  const args: SqlValue[] = [];
+  if (query.resourceType !== undefined) {
+    where.push('c.resource_type = ?');
+    args.push(query.resourceType);
+    if (query.id !== undefined) {
+      where.push('c.id = ?');
+      args.push(query.id);
+    }
+  }
+  if (query.since !== undefined) {
+    where.push('c.last_updated >= ?');
+    args.push(query.since);
+  }
+  if (query.visibility) {
+    const v = visibilityTerm(query.visibility);
+    where.push(v.sql);
+    args.push(...v.args);
+  }
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { HistoryQuery, HistoryResult, ResourceWrite, Store, StoredVersion } from './store.js';
 import type { SearchQuery, SearchResult } from './search-query.js';
 import type { SqlConnection, SqlRow, SqlValue } from './sql-connection.js';
-import { RESOURCE_COLUMNS, buildSearchSql, visibilityTerm } from './search-sql.js';
+import { RESOURCE_COLUMNS, buildSearchSql, historyWhere } from './search-sql.js';
 import { MAX_PARAMS, batchWriteStatements } from './write-sql.js';
 
 /**
@@ -99,26 +99,7 @@ async function search(conn: SqlConnection, query: SearchQuery): Promise<SearchRe
 }
 
 async function history(conn: SqlConnection, query: HistoryQuery): Promise<HistoryResult> {
-  const where: string[] = [];
-  const args: SqlValue[] = [];
-  if (query.resourceType !== undefined) {
-    where.push('c.resource_type = ?');
-    args.push(query.resourceType);
-    if (query.id !== undefined) {
-      where.push('c.id = ?');
-      args.push(query.id);
-    }
-  }
-  if (query.since !== undefined) {
-    where.push('c.last_updated >= ?');
-    args.push(query.since);
-  }
-  if (query.visibility) {
-    const v = visibilityTerm(query.visibility);
-    where.push(v.sql);
-    args.push(...v.args);
-  }
-  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const { sql: whereSql, args } = historyWhere(query);
   const rows =
     query.count > 0
       ? await conn.query(

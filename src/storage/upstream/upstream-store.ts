@@ -12,7 +12,7 @@ import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
 import type { Change, HistoryQuery, HistoryResult, ResourceWrite, Store, StoredVersion, Visibility } from '../store.js';
 import type { SearchQuery, SearchResult } from '../search-query.js';
 import type { SqlConnection } from '../sql-connection.js';
-import { visibilityTerm } from '../search-sql.js';
+import { historyWhere } from '../search-sql.js';
 import { GatewayError, isGatewayError, serviceUnavailable } from '../../outcomes/index.js';
 import { UpstreamIndex, type IndexRow } from './upstream-index.js';
 import { UpstreamHttp, UpstreamStatus } from './upstream-http.js';
@@ -98,26 +98,7 @@ class UpstreamStore implements Store {
    */
   history(query: HistoryQuery): Promise<HistoryResult> {
     return guard(async () => {
-      const where: string[] = ["c.state = 'committed'"];
-      const args: (string | number | null)[] = [];
-      if (query.resourceType !== undefined) {
-        where.push('c.resource_type = ?');
-        args.push(query.resourceType);
-        if (query.id !== undefined) {
-          where.push('c.id = ?');
-          args.push(query.id);
-        }
-      }
-      if (query.since !== undefined) {
-        where.push('c.last_updated >= ?');
-        args.push(query.since);
-      }
-      if (query.visibility) {
-        const v = visibilityTerm(query.visibility);
-        where.push(v.sql);
-        args.push(...(v.args as (string | number | null)[]));
-      }
-      const whereSql = `WHERE ${where.join(' AND ')}`;
+      const { sql: whereSql, args } = historyWhere(query, ["c.state = 'committed'"]);
       const keys =
         query.count > 0
           ? await this.options.conn.query(
