@@ -1,12 +1,10 @@
 import {
-  capitalize,
   deepEquals,
   deepIncludes,
   evalFhirPathTyped,
   type FhirPathAtom,
   fhirTypeToJsType,
   getDataType,
-  getElementDefinition,
   getNestedProperty,
   type InternalSchemaElement,
   type InternalTypeSchema,
@@ -24,6 +22,7 @@ import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medp
 import { checkBinding, checkTargets, elementFor, gapRelevant } from './gap-checks.js';
 import { constraintShortcut } from './fast-constraints.js';
 import { isEmptyValue } from './is-empty.js';
+import { candidates, isCandidate, nested, notSure, property, propertyWithElement } from './typed-properties.js';
 import { coversBase, profileTypeKey } from './profile-schemas.js';
 import { canonicalUrl, type Terminology } from './terminology.js';
 
@@ -47,92 +46,10 @@ const CORE_PREFIX = 'http://hl7.org/fhir/StructureDefinition/';
  * output, the profile fixtures and thousands of mutated variants.
  */
 
-/** Thrown to abandon the fast path; never escapes fastAccepts. */
-const NOT_SURE = Symbol('not-sure');
-function notSure(): never {
-  throw NOT_SURE;
-}
-
-const UNDEFINED_VALUE: TypedValue = { type: 'undefined', value: undefined };
 // Same as Medplum's skippedConstraintKeys (validation.ts).
 const SKIPPED_CONSTRAINTS = new Set(['ele-1', 'dom-3', 'org-1', 'sdf-19']);
 const JS_TYPES = fhirTypeToJsType as Record<string, 'string' | 'number' | 'boolean'>;
 const isPrimitive = (code: string): boolean => code === 'undefined' || code in JS_TYPES;
-
-/** Per element: the JSON keys its types resolve to, in Medplum's search order. */
-interface Candidate {
-  readonly key: string;
-  /** `_key`: where a primitive's extensions would be. */
-  readonly under: string;
-  readonly code: string;
-}
-const candidatesByElement = new WeakMap<InternalSchemaElement, Candidate[]>();
-function candidates(element: InternalSchemaElement): Candidate[] {
-  let list = candidatesByElement.get(element);
-  if (!list) {
-    const last = element.path.substring(element.path.lastIndexOf('.') + 1);
-    list = (element.type ?? []).map((t) => {
-      const key = last.replace('[x]', capitalize(t.code));
-      return { key, under: `_${key}`, code: t.code };
-    });
-    candidatesByElement.set(element, list);
-  }
-  return list;
-}
-
-function isCandidate(element: InternalSchemaElement, key: string): boolean {
-  for (const c of candidates(element)) if (c.key === key) return true;
-  return false;
-}
-
-/** Medplum's getTypedPropertyValueWithSchema, minus primitive extensions (→ not sure). */
-function propertyWithElement(value: Record<string, unknown>, element: InternalSchemaElement): TypedValue | TypedValue[] | undefined {
-  const list = candidates(element);
-  let result: unknown;
-  let type = 'undefined';
-  for (const c of list) {
-    if (value[c.under] !== undefined) notSure();
-    result = value[c.key];
-    if (result !== undefined) {
-      type = c.code;
-      break;
-    }
-  }
-  if (isEmptyValue(result)) return undefined;
-  if (type === 'Element' || type === 'BackboneElement') type = element.type[0]!.code;
-  if (!Array.isArray(result)) return typed(result, type);
-  const out: TypedValue[] = new Array(result.length);
-  for (let i = 0; i < result.length; i++) out[i] = typed(result[i], type);
-  return out;
-}
-
-function typed(value: unknown, type: string): TypedValue {
-  return { type: type === 'Resource' && isResource(value) ? value.resourceType : type, value };
-}
-
-/** Medplum's getTypedPropertyValue for a typed object (the element comes from its own type). */
-function property(tv: TypedValue, name: string): TypedValue | TypedValue[] | undefined {
-  if (!tv.value) return undefined;
-  const element = getElementDefinition(tv.type, name);
-  if (!element) notSure(); // Medplum would fall back to schema-less guessing
-  return propertyWithElement(tv.value as Record<string, unknown>, element);
-}
-
-/** Medplum's getNestedProperty(…, { withPath: true }) without the paths. */
-function nested(tv: TypedValue, key: string): (TypedValue | TypedValue[])[] {
-  if (!key.includes('.')) return [property(tv, key) ?? UNDEFINED_VALUE];
-  const [first, ...rest] = key.split('.');
-  let values: (TypedValue | TypedValue[])[] = [property(tv, first!) ?? UNDEFINED_VALUE];
-  for (const prop of rest) {
-    const next: (TypedValue | TypedValue[])[] = [];
-    for (const current of values) {
-      if (Array.isArray(current)) for (const item of current) next.push(property(item, prop) ?? UNDEFINED_VALUE);
-      else if (current.value !== undefined) next.push(property(current, prop) ?? UNDEFINED_VALUE);
-    }
-    values = next;
-  }
-  return values;
-}
 
 const atoms = new Map<string, FhirPathAtom>();
 const UCUM_VALUE = toTypedValue(UCUM);
