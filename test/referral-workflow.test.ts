@@ -179,6 +179,21 @@ describe('every referral write is audited (kind `write`, refs and codes only)', 
     expect(await writeEvents(mark)).toEqual([]);
   });
 
+  it('a delete appends a write event (action D) naming the tombstone version, with no status move', async () => {
+    const task = await newTask();
+    const mark = await w.auditMark();
+    expect((await w.send('demo-corrections', 'DELETE', `/fhir/Task/${task.id}`)).status).toBeLessThan(300);
+    const [deleted, ...more] = await writeEvents(mark);
+    expect(more).toEqual([]);
+    expect(deleted?.action).toBe('D');
+    expect(entityOf(deleted!, `Task/${task.id}`)?.what?.reference).toBe(`Task/${task.id}/_history/2`);
+    expect(detail(deleted!, `Task/${task.id}`)).toEqual({});
+    // Deleting what is already deleted writes no version and audits nothing.
+    const again = await w.auditMark();
+    await w.send('demo-corrections', 'DELETE', `/fhir/Task/${task.id}`);
+    expect(await writeEvents(again)).toEqual([]);
+  });
+
   it('a batch audits exactly the entries it wrote', async () => {
     const task = await newTask();
     const mark = await w.auditMark();

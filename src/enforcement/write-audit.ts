@@ -9,8 +9,6 @@
  *
  * INVARIANT: a write event carries references, version ids, labels and status codes only, never
  * resource content (the audit log outlives every consent).
- *
- * Deletes are not prepared through the policy's labeling, so they are not audited here yet.
  */
 import type { AuditEvent, Coding, Resource } from '@medplum/fhirtypes';
 import type { Requester } from '../auth/requester.js';
@@ -22,6 +20,8 @@ interface Prepared {
   readonly resource: Resource;
   readonly previous: StoredVersion | undefined;
   readonly patientId: string | undefined;
+  /** The version is a deletion tombstone. */
+  readonly deleted?: boolean;
 }
 
 export class WriteAudit {
@@ -45,10 +45,14 @@ export class WriteAudit {
     this.#prepared.set(`${resource.resourceType}/${resource.id}/${resource.meta?.versionId}`, { resource, previous, patientId: disclosure.patientId });
   }
 
-  /** A batch the store committed: its creates and updates prepared by this request are audited. */
+  /** A batch the store committed: its creates and updates prepared by this request, and its deletes, are audited. */
   committed(writes: readonly ResourceWrite[]): void {
     for (const w of writes) {
-      if (w.op === 'delete') continue;
+      if (w.op === 'delete') {
+        // A delete is not labeled (it keeps the last content's labels); the tombstone names the version.
+        this.#committed.push({ resource: w.resource, previous: undefined, patientId: w.disclosure?.patientId, deleted: true });
+        continue;
+      }
       const prepared = this.#prepared.get(`${w.resource.resourceType}/${w.resource.id}/${w.versionId}`);
       if (prepared) this.#committed.push(prepared);
     }
@@ -59,7 +63,7 @@ export class WriteAudit {
     const purpose = resolvePurposeOfUse(this.requester.purposeOfUse);
     const groups = new Map<string, { interaction: AuditInteraction; patientId: string | undefined; resources: AuditedResource[] }>();
     for (const p of this.#committed) {
-      const interaction: AuditInteraction = p.previous && !p.previous.deleted ? 'update' : 'create';
+      const interaction: AuditInteraction = p.deleted ? 'delete' : p.previous && !p.previous.deleted ? 'update' : 'create';
       const key = `${interaction}|${p.patientId ?? ''}`;
       const group = groups.get(key) ?? groups.set(key, { interaction, patientId: p.patientId, resources: [] }).get(key)!;
       group.resources.push(audited(p));
@@ -82,8 +86,9 @@ export class WriteAudit {
 }
 
 /** The version, its labels and, for resources with a status, the move it made (codes only). */
-function audited({ resource, previous }: Prepared): AuditedResource {
-  const to = statusOf(resource);
+function audited({ resource, previous, deleted }: Prepared): AuditedResource {
+  // A tombstone carries the last content: its status is not a move.
+  const to = deleted ? undefined : statusOf(resource);
   const from = previous && !previous.deleted ? statusOf(previous.resource) : undefined;
   const detail = [...(from ? [{ type: 'status-from', value: from }] : []), ...(to ? [{ type: 'status-to', value: to }] : [])];
   return {
