@@ -14,19 +14,10 @@ import { parseSearch } from '../src/fhir/search/parse-search.js';
 import { startNodeGateway } from '../src/node-gateway.js';
 import { benchDecide } from './consent-decide.js';
 import type { Measurement } from './report.js';
-import { fmt, percentile, printTable, type BenchOptions } from './util.js';
+import { fmt, percentile, printTable, timeIt, type BenchOptions } from './util.js';
 
 const RECORDS = 100;
 
-async function timeIt(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    samples.push(performance.now() - t);
-  }
-  return samples;
-}
 
 /** Runs both consent benchmarks; prints a table, returns the figures. */
 export async function runConsentEnforcement(opts: BenchOptions): Promise<Measurement[]> {

@@ -21,7 +21,7 @@ import { parseSearch } from '../src/fhir/search/parse-search.js';
 import { startNodeGateway } from '../src/node-gateway.js';
 import type { Measurement } from './report.js';
 import { fetchToken } from './seed.js';
-import { fmt, percentile, printTable, type BenchOptions } from './util.js';
+import { fmt, percentile, printTable, timeIt, type BenchOptions } from './util.js';
 
 const BASE = 'http://localhost:8787';
 const OPEN_TASKS = 10_000;
@@ -30,15 +30,6 @@ const BATCH = 500;
 const PRIORITIES = ['routine', 'routine', 'routine', 'urgent', 'asap', 'stat'] as const;
 const STATUSES = ['requested', 'requested', 'requested', 'accepted', 'in-progress'] as const;
 
-async function timeIt(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    samples.push(performance.now() - t);
-  }
-  return samples;
-}
 
 export async function runInbox(opts: BenchOptions): Promise<Measurement[]> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-inbox-'));

@@ -27,6 +27,17 @@ export function printTable(title: string, header: readonly string[], rows: reado
 /** A currently free TCP port (the gateway must know its port before it starts: tokens' `aud`). */
 export { freePort } from '../test/support/processes.js';
 
+/** Wall-clock ms of `runs` sequential calls of `fn`, one sample each. */
+export async function timeIt(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    samples.push(performance.now() - t);
+  }
+  return samples;
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Command-line options of `npm run bench`. */

@@ -6,8 +6,6 @@
  * The valid originals must all take the fast path, and so must a good share of the variants, so
  * the comparison is not vacuous. Also checks the FHIRPath shortcuts against Medplum's engine.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { evalFhirPathTyped, isEmpty, toTypedValue, type TypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,27 +16,11 @@ import { constraintShortcut } from './fast-constraints.js';
 import { isEmptyValue } from './is-empty.js';
 import { createValidator, type ResourceValidator } from './index.js';
 import { getProfile, getTerminology } from './profiles.js';
+import { goldenResources } from '../../test/support/resource-corpus.js';
 
-const root = join(import.meta.dirname, '..', '..');
 
 function corpus(): { name: string; resource: Resource }[] {
-  const out: { name: string; resource: Resource }[] = [];
-  for (const entry of readdirSync(join(root, 'mappings'), { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name === 'concept-maps') continue;
-    const file = join(root, 'mappings', entry.name, 'expected.json');
-    let groups: Resource[][];
-    try {
-      groups = JSON.parse(readFileSync(file, 'utf8')) as Resource[][];
-    } catch {
-      continue;
-    }
-    groups.flat().forEach((resource, i) => out.push({ name: `${entry.name}[${i}]`, resource }));
-  }
-  for (const file of readdirSync(join(root, 'test', 'fixtures', 'profiles'))) {
-    out.push({ name: file, resource: JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'profiles', file), 'utf8')) as Resource });
-  }
-  Object.entries({ carePlan, consent, observation, patient, task }).forEach(([name, resource]) => out.push({ name, resource: resource as Resource }));
-  return out;
+  return [...goldenResources(), ...Object.entries({ carePlan, consent, observation, patient, task }).map(([name, resource]) => ({ name, resource: resource as Resource }))];
 }
 
 type Json = unknown;

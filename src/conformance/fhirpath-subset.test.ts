@@ -3,30 +3,15 @@
  * engine does not: every root invariant of every project profile, on every corpus resource of
  * that type (mapping goldens, profile fixtures) and on mutated variants of them.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { evalFhirPathTyped, toTypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { goldenResources } from '../../test/support/resource-corpus.js';
 import { loadDefinitions, projectDefinitions } from './definitions.js';
 import { subsetTrue } from './fhirpath-subset.js';
 
 beforeAll(loadDefinitions);
-const root = join(import.meta.dirname, '..', '..');
 
-function corpus(): Resource[] {
-  const out: Resource[] = [];
-  for (const entry of readdirSync(join(root, 'mappings'), { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name === 'concept-maps') continue;
-    try {
-      out.push(...(JSON.parse(readFileSync(join(root, 'mappings', entry.name, 'expected.json'), 'utf8')) as Resource[][]).flat());
-    } catch {
-      // no golden file
-    }
-  }
-  for (const file of readdirSync(join(root, 'test', 'fixtures', 'profiles'))) out.push(JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'profiles', file), 'utf8')) as Resource);
-  return out;
-}
 
 type Json = Record<string | number, unknown>;
 /** Each value deleted, or replaced by a few wrong ones; every nested path. */
@@ -60,7 +45,7 @@ describe('FHIRPath subset evaluator', () => {
     let checked = 0;
     let claimed = 0;
     const wrong: string[] = [];
-    for (const resource of corpus()) {
+    for (const resource of goldenResources().map((g) => g.resource)) {
       const mine = invariants.filter((i) => i.type === resource.resourceType);
       const all = [resource, ...(variants(resource) as Resource[]).filter((_, i) => i % 3 === 0)];
       for (const r of all) {

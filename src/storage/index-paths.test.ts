@@ -3,31 +3,16 @@
  * FHIRPath evaluation does: compared on every mapping's golden output, every profile fixture, and
  * variants of them with primitive extensions, empty strings, nulls and duplicated values.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { goldenResources } from '../../test/support/resource-corpus.js';
 import { loadDefinitions } from '../conformance/definitions.js';
 import { extractIndexRows, usePlainNavigation } from './search-index.js';
 
 beforeAll(loadDefinitions);
 afterEach(() => usePlainNavigation(true));
 
-const root = join(import.meta.dirname, '..', '..');
 
-function corpus(): Resource[] {
-  const out: Resource[] = [];
-  for (const entry of readdirSync(join(root, 'mappings'), { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name === 'concept-maps') continue;
-    try {
-      out.push(...(JSON.parse(readFileSync(join(root, 'mappings', entry.name, 'expected.json'), 'utf8')) as Resource[][]).flat());
-    } catch {
-      // a mapping without a golden file has nothing to compare
-    }
-  }
-  for (const file of readdirSync(join(root, 'test', 'fixtures', 'profiles'))) out.push(JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'profiles', file), 'utf8')) as Resource);
-  return out;
-}
 
 /** Variants that plain navigation must either mirror or hand back to FHIRPath. */
 function variants(r: Resource): Resource[] {
@@ -48,7 +33,7 @@ function variants(r: Resource): Resource[] {
 describe('index extraction by plain paths', () => {
   it('yields the same rows as FHIRPath evaluation', () => {
     let compared = 0;
-    for (const resource of corpus()) {
+    for (const resource of goldenResources().map((g) => g.resource)) {
       for (const variant of variants(resource)) {
         usePlainNavigation(false);
         const slow = extractIndexRows(structuredClone(variant), '2026-01-02T03:04:05.678Z');
