@@ -7,6 +7,7 @@
  * (recorded) and the authority (an entity: Consent/<id>, or `emergency` / `court-order`).
  */
 import type { AuditEvent, AuditEventEntity, Coding } from '@medplum/fhirtypes';
+import { newResourceId } from '../storage/resource-id.js';
 
 const LOCAL = 'https://reentry-gateway.example.org/fhir/CodeSystem';
 /** Local code system for the audit kind carried in `subtype`; it is what `kind` columns copy. */
@@ -87,7 +88,7 @@ export function buildAuditEvent(input: AuditEventInput): AuditEvent {
   if (input.operation) subtype.push({ system: `${LOCAL}/audit-operation`, code: input.operation });
   return {
     resourceType: 'AuditEvent',
-    id: input.id ?? crypto.randomUUID(),
+    id: input.id ?? newResourceId(),
     type: disclosure
       ? { system: DICOM, code: '110106', display: 'Export' }
       : { system: AUDIT_EVENT_TYPE, code: 'rest', display: 'RESTful Operation' },

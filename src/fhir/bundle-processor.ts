@@ -1,5 +1,6 @@
 import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplum/fhirtypes';
 import type { Interaction } from '../auth/requester.js';
+import { newResourceId } from '../storage/resource-id.js';
 import type { ResourceWrite, StoredVersion } from '../storage/store.js';
 import { badRequest, invalidBundle } from '../outcomes/index.js';
 import { normalizeErrorForEntry } from './bundle-errors.js';
@@ -92,7 +93,7 @@ async function runTransaction(repo: FhirRepository, rawEntries: BundleEntry[], b
   for (const e of entries) {
     if (e.target.method !== 'POST') continue;
     const existing = e.ifNoneExist ? await withEntryLocationAsync(e.index, () => repo.findOneForCondition(e.target.type, e.ifNoneExist!, `Bundle.entry[${e.index}].request.ifNoneExist`)) : undefined;
-    const id = existing?.id ?? crypto.randomUUID();
+    const id = existing?.id ?? newResourceId();
     if (existing) responses.set(e.index, versionResponse('200 OK', existing));
     else newIds.set(e.index, id);
     if (e.fullUrl) references.set(e.fullUrl, `${e.target.type}/${id}`);
@@ -127,7 +128,7 @@ async function runTransaction(repo: FhirRepository, rawEntries: BundleEntry[], b
         if (write) writes.push(write);
         return responses.set(e.index, { status: '204 No Content' });
       }
-      const putId = id ?? crypto.randomUUID();
+      const putId = id ?? newResourceId();
       claim(e, `${type}/${putId}`);
       const body = id === undefined ? { ...(resource as object), id: putId } : resource;
       const { write, current } = await repo.prepareUpdate(type, putId, body, e.ifMatch ? parseIfMatch(e.ifMatch) : undefined);
@@ -178,7 +179,7 @@ async function runBatchEntry(repo: FhirRepository, e: ParsedEntry, base: string)
       return versionResponse(created ? '201 Created' : '200 OK', stored);
     }
     case 'PUT': {
-      const id = e.target.id ?? (await resolveConditional(repo, e)) ?? crypto.randomUUID();
+      const id = e.target.id ?? (await resolveConditional(repo, e)) ?? newResourceId();
       const body = e.target.id === undefined ? { ...(e.resource as object), id } : e.resource;
       const { stored, created } = await repo.update(type, id, body, e.ifMatch ? parseIfMatch(e.ifMatch) : undefined);
       return versionResponse(created ? '201 Created' : '200 OK', stored);

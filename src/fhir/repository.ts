@@ -2,6 +2,7 @@ import type { Consent, Resource } from '@medplum/fhirtypes';
 import { checkConsentIntake } from '../consent/index.js';
 import { createSystemPolicy, type AccessPolicy, type Writer } from '../enforcement/access-policy.js';
 import type { DisclosureInteraction } from '../enforcement/disclosures.js';
+import { newResourceId } from '../storage/resource-id.js';
 import { versionKey, type HistoryResult, type ResourceWrite, type Store, type StoredVersion } from '../storage/store.js';
 import type { SearchResult } from '../storage/search-query.js';
 import { badRequest, gone, notFound, preconditionFailed, unprocessable } from '../outcomes/index.js';
@@ -114,7 +115,7 @@ export class FhirRepository {
   }
 
   /** Validates, labels and prepares a create without writing it (transactions batch the writes). */
-  async prepareCreate(type: string, body: unknown, id: string = crypto.randomUUID()): Promise<ResourceWrite> {
+  async prepareCreate(type: string, body: unknown, id: string = newResourceId()): Promise<ResourceWrite> {
     const resource = await this.applyWriteRules(this.validateFor(type, body), undefined);
     const lastUpdated = this.now().toISOString();
     const { resource: labeled, disclosure } = await this.policy.prepareWrite(withMeta({ ...resource, id }, 1, lastUpdated), undefined);

@@ -11,6 +11,7 @@ import { parseSearch } from '../fhir/search/parse-search.js';
 import { fhirBase, fhirJson } from './fhir-response.js';
 import { assertAcceptsJson, preferences, queryParams } from './fhir-request.js';
 import { readJsonBody } from './json-body.js';
+import { newResourceId } from '../storage/resource-id.js';
 import { createOperationRoutes, type OperationDeps } from '../operations/routes.js';
 
 /** Checks the served type first (404 for unknown types) and then the token's scope (403). */
@@ -77,7 +78,7 @@ export function createFhirRoutes(operations: OperationDeps): Hono {
     authorize(c, type, 'u');
     const body = await readJsonBody(c);
     const match = await c.get('repo').findOneForCondition(type, `?${queryParams(c).toString()}`, 'search parameters');
-    const id = match?.id ?? crypto.randomUUID();
+    const id = match?.id ?? newResourceId();
     authorize(c, type, match ? 'u' : 'c');
     return writeResponse(c, await c.get('repo').update(type, id, { ...(body as object), id }, ifMatchOf(c)));
   });

@@ -3,9 +3,10 @@
  * SqlConnection seam so it runs on libSQL and D1 alike.
  */
 import type { OperationOutcome } from '@medplum/fhirtypes';
+import { newResourceId } from '../storage/resource-id.js';
 import type { SqlConnection, SqlRow, SqlStatement } from '../storage/sql-connection.js';
 import type { SourceFormat } from './ingest-input.js';
-import { canonicalJson } from '../audit/canonical-json.js';
+import { canonicalJson, sha256Hex } from '../audit/canonical-json.js';
 
 /** One refused record. */
 export interface DeadLetter {
@@ -62,16 +63,14 @@ function toDeadLetter(row: SqlRow): DeadLetter {
 }
 
 /** Identity of a record for de-duplication: SHA-256 of its format and canonical JSON. */
-async function recordKey(letter: NewDeadLetter): Promise<string> {
+function recordKey(letter: NewDeadLetter): string {
   let text: string;
   try {
     text = canonicalJson(letter.record);
   } catch {
     text = JSON.stringify(letter.record) ?? ''; // too deep for canonical form: exact text still identifies it
   }
-  const bytes = new TextEncoder().encode(`${letter.format}\n${text}`);
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(`${letter.format}\n${text}`);
 }
 
 /** Open letters of one submitter and mapping with these keys: key → id. */
@@ -101,7 +100,7 @@ const MERGE = `UPDATE ingest_dead_letter SET outcome = ?, received_at = ?, row_i
 export function createDeadLetterStore(conn: SqlConnection): DeadLetterStore {
   return {
     async add(letters) {
-      const keys = await Promise.all(letters.map(recordKey));
+      const keys = letters.map(recordKey);
       // Existing open letters per (submitter, mapping); letters without a submitter are never merged.
       const existing = new Map<string, string>();
       const groups = new Map<string, { submittedBy: string; mappingId: string; keys: string[] }>();
@@ -123,7 +122,7 @@ export function createDeadLetterStore(conn: SqlConnection): DeadLetterStore {
           ids.push(id);
           return { sql: MERGE, args: [JSON.stringify(l.outcome), l.receivedAt, l.rowIndex, id] };
         }
-        const fresh = crypto.randomUUID();
+        const fresh = newResourceId();
         if (known !== undefined) existing.set(known, fresh); // a repeat later in this batch merges into it
         ids.push(fresh);
         return { sql: INSERT_OR_MERGE, args: [fresh, l.mappingId, l.submittedBy ?? null, l.receivedAt, l.rowIndex, JSON.stringify(l.record), l.format, JSON.stringify(l.outcome), l.submittedBy ? keys[i]! : null] };

@@ -5,6 +5,7 @@
  */
 import type { Identifier } from '@medplum/fhirtypes';
 import type { FhirRepository } from '../fhir/repository.js';
+import { newResourceId } from '../storage/resource-id.js';
 import { versionKey, type StoredVersion } from '../storage/store.js';
 import { preconditionFailed } from '../outcomes/index.js';
 import { parseSearch } from '../fhir/search/parse-search.js';
@@ -80,7 +81,7 @@ export class IdentifierLookup implements Resolver {
   }
 
   newId(): string {
-    return crypto.randomUUID();
+    return newResourceId();
   }
 
   /** True when a resource with this key was prepared in this chunk but is not written yet. */

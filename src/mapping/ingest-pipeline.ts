@@ -78,7 +78,7 @@ export async function ingestRecords(repo: FhirRepository, mapping: CompiledMappi
   }
   await lookup.prefetch(wanted);
 
-  // Ids the lookup minted for keys no stored resource has (crypto.randomUUID, `existed: false`)
+  // Ids the lookup minted for keys no stored resource has (newResourceId, a UUIDv7, `existed: false`)
   // and not yet written: prepareUpdate's read of them would find nothing, so it is answered
   // without a query. The write
   // still checks expectedVersion 0 against the store, so a collision could only ever fail as a
