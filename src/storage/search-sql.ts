@@ -172,15 +172,23 @@ function valuePredicate(filter: SearchFilter, value: SearchValue): Fragment {
     case 'number':
       return value.kind === 'number' ? numberPredicate(value.prefix, value.value) : bad();
     case 'uri':
-      return value.kind === 'string' ? { sql: 's.raw = ?', args: [value.text] } : bad();
+      return value.kind === 'string' ? exactString(value.text) : bad();
     case 'string':
       if (value.kind !== 'string') return bad();
-      if (filter.modifier === 'exact') return { sql: 's.raw = ?', args: [value.text] };
+      if (filter.modifier === 'exact') return exactString(value.text);
       if (filter.modifier === 'contains' || filter.modifier === 'text') {
         return { sql: "s.value LIKE ? ESCAPE '\\'", args: [`%${escapeLike(normalizeString(value.text))}%`] };
       }
       return startsWith('s.value', normalizeString(value.text));
   }
+}
+
+/**
+ * Matches `text` exactly. The value column is normalizeString(raw) on every row, so the extra
+ * `value = ?` selects no fewer rows; it lets search_string_lookup find them (migration 0013).
+ */
+function exactString(text: string): Fragment {
+  return { sql: '(s.value = ? AND s.raw = ?)', args: [normalizeString(text), text] };
 }
 
 function tokenPredicate(filter: SearchFilter, value: Extract<SearchValue, { kind: 'token' }>): Fragment {
