@@ -114,7 +114,7 @@ export class AuditLog {
     for (const row of rows) {
       seq += 1;
       const content = canonicalJson(row.event);
-      const hash = await sha256Hex(prev + content);
+      const hash = sha256Hex(prev + content);
       statements.push({ sql: INSERT, args: [seq, row.id, row.recorded, row.patientId, row.kind, content, prev, hash] });
       prev = hash;
     }
@@ -139,7 +139,7 @@ export class AuditLog {
       );
       for (const row of page) {
         const seq = Number(row['seq']);
-        if (seq !== expectedSeq || row['prev_hash'] !== prev || !(await isRowIntact(row, prev))) {
+        if (seq !== expectedSeq || row['prev_hash'] !== prev || !isRowIntact(row, prev)) {
           // A gap (deleted row) reports the missing seq; otherwise the row itself.
           return { ok: false, count, brokenAt: expectedSeq };
         }
@@ -185,11 +185,11 @@ function prepare(event: AuditEvent): PreparedRow {
   return { event, id: event.id, recorded: new Date(time).toISOString(), patientId: patientIdOf(event) ?? null, kind };
 }
 
-async function isRowIntact(row: Record<string, unknown>, prev: string): Promise<boolean> {
+function isRowIntact(row: Record<string, unknown>, prev: string): boolean {
   let event: AuditEvent;
   try {
     event = JSON.parse(String(row['content'])) as AuditEvent;
-    if ((await chainHash(prev, event)) !== row['hash']) return false;
+    if (chainHash(prev, event) !== row['hash']) return false;
     const expected = prepare(event);
     return row['id'] === expected.id && row['recorded'] === expected.recorded && row['patient_id'] === expected.patientId && row['kind'] === expected.kind;
   } catch {
