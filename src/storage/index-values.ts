@@ -72,8 +72,13 @@ export function normalizeInstant(text: string): string {
 
 /** Case- and accent-insensitive form used for string search (FHIR R4 §3.1.1.5.4). */
 export function normalizeString(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  // Printable ASCII has nothing to decompose or strip: skip NFD, the costliest step, for the
+  // common case (every write normalises a dozen strings or so).
+  const folded = PRINTABLE_ASCII.test(text) ? text : text.normalize('NFD').replace(/\p{M}/gu, '');
+  return folded.toLowerCase().replace(/\s+/g, ' ').trim();
 }
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 const RELATIVE_REF = /^([A-Z][A-Za-z]{1,63})\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 

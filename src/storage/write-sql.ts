@@ -187,11 +187,10 @@ function multiRow(prefix: string, rows: readonly SqlValue[][], suffix: string): 
   if (rows.length === 0) return [];
   const width = rows[0]!.length;
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / width));
-  const tuple = `(${new Array(width).fill('?').join(', ')})`;
   const out: SqlStatement[] = [];
   for (let i = 0; i < rows.length; i += perStatement) {
-    const chunk = rows.slice(i, i + perStatement);
-    out.push({ sql: `${prefix} ${chunk.map(() => tuple).join(', ')}${suffix}`, args: chunk.flat() });
+    const end = Math.min(rows.length, i + perStatement);
+    out.push({ sql: `${prefix} ${tuples(width, end - i)}${suffix}`, args: flatten(rows, i, end) });
   }
   return out;
 }
@@ -207,17 +206,29 @@ function deleteKeys(table: string, keys: readonly SqlValue[][]): SqlStatement[] 
 }
 
 function insertRows(table: string, columns: readonly string[], rows: SqlValue[][]): SqlStatement[] {
-  if (rows.length === 0) return [];
-  const width = columns.length + 2;
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / width));
-  const tuple = `(${new Array(width).fill('?').join(', ')})`;
-  const out: SqlStatement[] = [];
-  for (let i = 0; i < rows.length; i += perStatement) {
-    const chunk = rows.slice(i, i + perStatement);
-    out.push({
-      sql: `INSERT INTO ${table} (resource_type, id, ${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`,
-      args: chunk.flat(),
-    });
+  return multiRow(`INSERT INTO ${table} (resource_type, id, ${columns.join(', ')}) VALUES`, rows, '');
+}
+
+/**
+ * `(?, …), (?, …)…`: `count` tuples of `width` placeholders. Memoised: a bulk write repeats a
+ * handful of shapes thousands of times, and the connection caches statements by this text.
+ */
+function tuples(width: number, count: number): string {
+  const key = width * 1000 + count;
+  let text = TUPLES.get(key);
+  if (text === undefined) {
+    const one = `(${new Array(width).fill('?').join(', ')})`;
+    text = new Array(count).fill(one).join(', ');
+    TUPLES.set(key, text);
   }
-  return out;
+  return text;
+}
+
+const TUPLES = new Map<number, string>();
+
+/** rows[start..end) flattened into one argument list. */
+function flatten(rows: readonly SqlValue[][], start: number, end: number): SqlValue[] {
+  const args: SqlValue[] = [];
+  for (let i = start; i < end; i++) for (const v of rows[i]!) args.push(v);
+  return args;
 }
