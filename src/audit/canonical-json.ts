@@ -24,8 +24,9 @@ function write(value: unknown, depth: number): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
+      return quote(value);
     case 'boolean':
-      return JSON.stringify(value);
+      return value ? 'true' : 'false';
     case 'number':
       if (!Number.isFinite(value)) throw new Error('canonicalJson: non-finite number');
       return JSON.stringify(value);
@@ -40,12 +41,11 @@ function write(value: unknown, depth: number): string {
         return `${out}]`;
       }
       const record = value as Record<string, unknown>;
-      const keys = Object.keys(record).sort();
       let out = '{';
-      for (const key of keys) {
+      for (const key of Object.keys(record).sort()) {
         const member = record[key];
         if (member === undefined) continue;
-        out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${write(member, depth + 1)}`;
+        out += `${out.length > 1 ? ',' : ''}${quote(key)}:${write(member, depth + 1)}`;
       }
       return `${out}}`;
     }
@@ -53,6 +53,17 @@ function write(value: unknown, depth: number): string {
       throw new Error(`canonicalJson: unsupported ${typeof value}`);
   }
 }
+
+/**
+ * JSON.stringify of a string, skipping its escaper for text that needs none (no quote,
+ * backslash, control character or surrogate), which is nearly every key and value in an
+ * AuditEvent: half of canonicalJson's time went to JSON.stringify on short plain strings.
+ */
+function quote(text: string): string {
+  return NEEDS_NO_ESCAPE.test(text) ? `"${text}"` : JSON.stringify(text);
+}
+
+const NEEDS_NO_ESCAPE = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 /** Lowercase hex SHA-256 of the UTF-8 bytes of `text`. */
 export function sha256Hex(text: string): string {
