@@ -205,8 +205,27 @@ function deleteKeys(table: string, keys: readonly SqlValue[][]): SqlStatement[] 
   return out;
 }
 
+/**
+ * Index rows go in as one JSON array per statement, unpacked by SQLite's json_each, instead of as
+ * bound parameters: a participant has ≈23 index rows, and binding ≈120 values one by one through
+ * the driver cost more than SQLite's own JSON parse (an ingest's SQLite time fell by about an
+ * eighth). Plain SQLite JSON functions, so D1 runs the same text; JSON null and numbers arrive as
+ * SQL NULL and numbers. At most JSON_ROWS rows per statement keeps every argument far below D1's
+ * 2 MB value limit.
+ */
 function insertRows(table: string, columns: readonly string[], rows: SqlValue[][]): SqlStatement[] {
-  return multiRow(`INSERT INTO ${table} (resource_type, id, ${columns.join(', ')}) VALUES`, rows, '');
+  if (rows.length === 0) return [];
+  const sql = `INSERT INTO ${table} (resource_type, id, ${columns.join(', ')}) SELECT ${jsonColumns(columns.length + 2)} FROM json_each(?)`;
+  const out: SqlStatement[] = [];
+  for (let i = 0; i < rows.length; i += JSON_ROWS) out.push({ sql, args: [JSON.stringify(rows.length <= JSON_ROWS ? rows : rows.slice(i, i + JSON_ROWS))] });
+  return out;
+}
+
+const JSON_ROWS = 2000;
+
+/** `value ->> 0, value ->> 1, …` for json_each rows of `width` elements. */
+function jsonColumns(width: number): string {
+  return Array.from({ length: width }, (_, i) => `value ->> ${i}`).join(', ');
 }
 
 /**
