@@ -6,7 +6,6 @@
  */
 import {
   evalFhirPathTyped,
-  getElementDefinition,
   getSearchParameterDetails,
   getSearchParameters,
   toTypedValue,
@@ -14,6 +13,7 @@ import {
 } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import type { SearchParamType } from './search-query.js';
+import { compilePaths, navigate, NOT_PLAIN, type PlainPath } from './index-paths.js';
 import { MAX_INSTANT, MIN_INSTANT, dateRange, normalizeString, parseRelativeReference } from './index-values.js';
 
 type FhirPathAtom = Parameters<typeof evalFhirPathTyped>[0];
@@ -37,65 +37,8 @@ interface CompiledParam {
   readonly code: string;
   readonly type: SearchParamType;
   readonly expression: FhirPathAtom;
-  /** Set when every branch for this type is a plain path (`Patient.name.family`): see plainPaths. */
+  /** Set when every branch for this type can be walked without FHIRPath (index-paths.ts). */
   readonly paths?: readonly PlainPath[];
-}
-
-/** A path of single-typed, non-choice elements: `segments` from the resource, `type` of the last. */
-interface PlainPath {
-  readonly segments: readonly string[];
-  readonly type: string;
-}
-
-const PLAIN_BRANCH = /^[A-Z][A-Za-z]+(\.[a-z][A-Za-z]*)+$/;
-
-/**
- * FHIRPath evaluation is most of index extraction's cost, and most R4 search expressions are
- * plain element paths, joined with `|` across resource types. For those, navigating the JSON
- * directly yields the same values with the same types (each element has exactly one type, so
- * the type comes from the definition as in Medplum's navigation). Anything else — `where`, `as`,
- * choice elements, several types — keeps FHIRPath. search-index.test.ts compares both on every
- * mapping's output and the profile fixtures.
- */
-function plainPaths(resourceType: string, expression: string): PlainPath[] | undefined {
-  const out: PlainPath[] = [];
-  for (const raw of expression.split('|')) {
-    const branch = raw.trim();
-    if (!PLAIN_BRANCH.test(branch)) return undefined;
-    const [head, ...segments] = branch.split('.');
-    if (head !== resourceType) continue; // another type's branch: never matches this one
-    let type = resourceType;
-    for (const segment of segments) {
-      const element = getElementDefinition(type, segment);
-      if (!element || element.type.length !== 1 || element.path.endsWith('[x]')) return undefined;
-      type = element.type[0]!.code;
-    }
-    out.push({ segments, type });
-  }
-  return out.length ? out : undefined;
-}
-
-/** Sentinel: the JSON has a shape plain navigation does not mirror (primitive extensions, nulls). */
-const NOT_PLAIN = Symbol('not-plain');
-
-/** The values at `path` as FHIRPath would yield them, or NOT_PLAIN. */
-function navigate(resource: Resource, path: PlainPath): TypedValue[] | typeof NOT_PLAIN {
-  let current: unknown[] = [resource];
-  for (const segment of path.segments) {
-    const next: unknown[] = [];
-    for (const item of current) {
-      const obj = item as Record<string, unknown>;
-      if (obj[`_${segment}`] !== undefined) return NOT_PLAIN;
-      const value = obj[segment];
-      if (value === undefined) continue;
-      for (const v of Array.isArray(value) ? value : [value]) {
-        if (v === null || v === undefined || v === '' || (typeof v === 'object' && (Array.isArray(v) || Object.keys(v).length === 0))) return NOT_PLAIN;
-        next.push(v);
-      }
-    }
-    current = next;
-  }
-  return current.map((value) => ({ type: path.type, value }));
 }
 
 /** Whether extractIndexRows may use plain navigation (tests turn it off to compare). */
@@ -123,7 +66,7 @@ function paramsFor(resourceType: string): readonly CompiledParam[] {
     if (META_PARAMS.has(code) || !sp.type || !INDEXED.has(sp.type) || !sp.expression) continue;
     try {
       const details = getSearchParameterDetails(resourceType, sp);
-      const paths = plainPaths(resourceType, sp.expression);
+      const paths = compilePaths(resourceType, sp.expression);
       out.push({ code, type: sp.type as SearchParamType, expression: details.parsedExpression, ...(paths ? { paths } : {}) });
     } catch {
       // An expression Medplum cannot parse is simply not searchable; fhir/ will not offer it.
