@@ -34,6 +34,7 @@ function pathOf(root: string, place: Place | undefined): string {
  * input cannot overflow the stack here.
  */
 export function checkBounds(resource: object, root: string): void {
+  if (withinBounds(resource, 1, undefined)) return;
   const stack: { value: unknown; place: Place | undefined; depth: number }[] = [{ value: resource, place: undefined, depth: 1 }];
   for (let item = stack.pop(); item; item = stack.pop()) {
     const { value, place, depth } = item;
@@ -55,4 +56,22 @@ export function checkBounds(resource: object, root: string): void {
       for (const key in value) stack.push({ value: (value as Record<string, unknown>)[key], place: { parent: place, key }, depth: depth + 1 });
     }
   }
+}
+
+/**
+ * The same conditions as checkBounds, as a yes/no without the stack and place objects, for the
+ * common case where everything passes; checkBounds then only walks again to report a failure.
+ * Recursive, but it stops descending past MAX_DEPTH, so hostile nesting cannot overflow the stack.
+ */
+function withinBounds(value: unknown, depth: number, key: string | number | undefined, parentKey?: string | number): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value === 'string') return !(key === 'div' && parentKey === 'text' && ACTIVE_CONTENT.test(value));
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!withinBounds(value[i], depth + 1, i, key)) return false;
+    return true;
+  }
+  for (const k in value) if (!withinBounds((value as Record<string, unknown>)[k], depth + 1, k, key)) return false;
+  return true;
 }

@@ -3,7 +3,6 @@ import {
   deepIncludes,
   evalFhirPathTyped,
   type FhirPathAtom,
-  fhirTypeToJsType,
   getDataType,
   getNestedProperty,
   type InternalSchemaElement,
@@ -16,13 +15,14 @@ import {
   type TypedValueWithPath,
   toTypedValue,
   UCUM,
-  validationRegexes,
 } from '@medplum/core';
 import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { checkBinding, checkTargets, elementFor, gapRelevant } from './gap-checks.js';
 import { constraintShortcut } from './fast-constraints.js';
 import { isEmptyValue } from './is-empty.js';
-import { candidates, isCandidate, nested, notSure, property, propertyWithElement } from './typed-properties.js';
+import { isCandidate, nested, notSure, property, propertyWithElement, typedAs } from './typed-properties.js';
+import { choiceElement, type KeyInfo, planFor, rootFacts } from './walk-plan.js';
+import { isPrimitive, nullOrUnderscore, primitiveOk, sameValues } from './fast-values.js';
 import { coversBase, profileTypeKey } from './profile-schemas.js';
 import { canonicalUrl, type Terminology } from './terminology.js';
 
@@ -39,7 +39,8 @@ const CORE_PREFIX = 'http://hl7.org/fhir/StructureDefinition/';
  * It mirrors Medplum 4.5.2's `typeschema/validation.ts` + `crawler.ts` step by step (same schema
  * objects, same property resolution order, same FHIRPath constraints and skipped keys), without
  * Medplum's per-call overheads: paths are never built, choice-type candidate keys are computed
- * once per element, only present or required elements are visited, and FHIRPath invariants are
+ * once per element and each JSON key's static checks once per schema (walk-plan.ts), only
+ * present or required elements are visited, and FHIRPath invariants are
  * answered by shortcuts or a small JSON evaluator where those are sure they hold
  * (fast-constraints.ts, fhirpath-subset.ts), else by Medplum's engine on a once-parsed
  * expression. fast-accept.test.ts checks it against the full path on every mapping's golden
@@ -48,8 +49,7 @@ const CORE_PREFIX = 'http://hl7.org/fhir/StructureDefinition/';
 
 // Same as Medplum's skippedConstraintKeys (validation.ts).
 const SKIPPED_CONSTRAINTS = new Set(['ele-1', 'dom-3', 'org-1', 'sdf-19']);
-const JS_TYPES = fhirTypeToJsType as Record<string, 'string' | 'number' | 'boolean'>;
-const isPrimitive = (code: string): boolean => code === 'undefined' || code in JS_TYPES;
+const UNDEFINED_VALUE: TypedValue = { type: 'undefined', value: undefined };
 
 const atoms = new Map<string, FhirPathAtom>();
 const UCUM_VALUE = toTypedValue(UCUM);
@@ -63,16 +63,28 @@ interface Walk {
    * elements, so root values must resolve the same under both; `baseGaps` when this walk also
    * stands in for the base walk (the profile covers the base) and must do its root gap checks.
    */
-  readonly profileRoot?: { base: InternalTypeSchema; baseGaps: boolean; schema: InternalTypeSchema };
+  readonly profileRoot: { base: InternalTypeSchema; baseGaps: boolean; schema: InternalTypeSchema } | undefined;
   readonly issues: OperationOutcomeIssue[];
 }
+
+/** An owner's invariants that Medplum evaluates: error severity, not skipped; with their shortcut. */
+interface Invariant {
+  readonly expression: string;
+  readonly shortcut: (value: TypedValue) => true | undefined;
+}
+const invariantsByOwner = new WeakMap<InternalTypeSchema | InternalSchemaElement, readonly Invariant[]>();
+const NO_INVARIANTS: readonly Invariant[] = [];
 
 function constraintsHold(walk: Walk, value: TypedValue, owner: InternalTypeSchema | InternalSchemaElement): void {
   const constraints = owner.constraints;
   if (!constraints) return;
-  for (const c of constraints) {
-    if (c.severity !== 'error' || SKIPPED_CONSTRAINTS.has(c.key)) continue;
-    if (constraintShortcut(c.expression)(value) === true) continue;
+  let invariants = invariantsByOwner.get(owner);
+  if (!invariants) {
+    const list = constraints.filter((c) => c.severity === 'error' && !SKIPPED_CONSTRAINTS.has(c.key)).map((c) => ({ expression: c.expression, shortcut: constraintShortcut(c.expression) }));
+    invariantsByOwner.set(owner, (invariants = list.length ? list : NO_INVARIANTS));
+  }
+  for (const c of invariants) {
+    if (c.shortcut(value) === true) continue;
     let atom = atoms.get(c.expression);
     if (!atom) atoms.set(c.expression, (atom = parseFhirPath(c.expression)));
     const result = evalFhirPathTyped(atom, [value], { ...walk.variables, '%context': value });
@@ -80,58 +92,46 @@ function constraintsHold(walk: Walk, value: TypedValue, owner: InternalTypeSchem
   }
 }
 
-function primitiveOk(tv: TypedValue): void {
-  const { type, value } = tv;
-  if (typeof value === 'object') notSure(); // primitive with extensions, or an object where a primitive belongs
-  const expected = JS_TYPES[type];
-  if (!expected || typeof value !== expected) notSure();
-  if (expected === 'string') {
-    const s = value as string;
-    if (!s.trim() || s.length > 1024 * 1024) notSure();
-    const regex = validationRegexes[type];
-    if (regex && !regex.exec(s)) notSure();
-  } else if (expected === 'number') {
-    const n = value as number;
-    if (!Number.isFinite(n)) notSure();
-    if ((type === 'integer' || type === 'positiveInt' || type === 'unsignedInt') && !Number.isInteger(n)) notSure();
-    if ((type === 'positiveInt' && n <= 0) || (type === 'unsignedInt' && n < 0)) notSure();
-  }
-}
-
 /** Medplum's visitProperty for one schema element, failing (not sure) wherever it records an error. */
 function visitElement(walk: Walk, element: InternalSchemaElement, propertyValues: (TypedValue | TypedValue[])[]): void {
-  for (const value of propertyValues) {
-    if (!Array.isArray(value) && value.value === undefined) {
-      if (element.min > 0) notSure();
-      return;
-    }
-    if (Array.isArray(value) ? value.length === 0 : false) notSure();
-    if (element.isArray !== Array.isArray(value)) notSure();
-    const values = Array.isArray(value) ? value : [value];
-    if (values.length < element.min || values.length > element.max) notSure();
-    if (element.pattern || element.fixed) {
-      const typeAndValue = Array.isArray(value) ? value.map((v) => ({ type: v.type, value: v.value })) : { type: value.type, value: value.value };
-      if (element.pattern && !deepIncludes(typeAndValue, element.pattern)) notSure();
-      if (element.fixed && !deepEquals(typeAndValue, element.fixed)) notSure();
-    }
-    const slicing = element.slicing;
-    const counts = slicing ? new Map(slicing.slices.map((s) => [s.name, 0])) : undefined;
-    for (const v of values) {
-      constraintsHold(walk, v, element);
-      if (isPrimitive(v.type)) primitiveOk(v);
-      else if (isEmptyValue(v.value)) notSure();
-      if (slicing && counts) {
-        const slice = sliceOf(v, slicing);
-        if (slice) counts.set(slice.name, counts.get(slice.name)! + 1);
-      }
-    }
+  for (const value of propertyValues) if (!visitValue(walk, element, value)) return;
+}
+
+/** visitElement for one property value; false where Medplum stops visiting (an absent value). */
+function visitValue(walk: Walk, element: InternalSchemaElement, value: TypedValue | TypedValue[]): boolean {
+  const isArray = Array.isArray(value);
+  if (!isArray && value.value === undefined) {
+    if (element.min > 0) notSure();
+    return false;
+  }
+  if (isArray && value.length === 0) notSure();
+  if (element.isArray !== isArray) notSure();
+  const n = isArray ? value.length : 1;
+  if (n < element.min || n > element.max) notSure();
+  if (element.pattern || element.fixed) {
+    const typeAndValue = isArray ? value.map((v) => ({ type: v.type, value: v.value })) : { type: value.type, value: value.value };
+    if (element.pattern && !deepIncludes(typeAndValue, element.pattern)) notSure();
+    if (element.fixed && !deepEquals(typeAndValue, element.fixed)) notSure();
+  }
+  const slicing = element.slicing;
+  const counts = slicing ? new Map(slicing.slices.map((s) => [s.name, 0])) : undefined;
+  for (let i = 0; i < n; i++) {
+    const v = isArray ? value[i]! : value;
+    constraintsHold(walk, v, element);
+    if (isPrimitive(v.type)) primitiveOk(v);
+    else if (isEmptyValue(v.value)) notSure();
     if (slicing && counts) {
-      for (const s of slicing.slices) {
-        const n = counts.get(s.name)!;
-        if (n < s.min || n > s.max) notSure();
-      }
+      const slice = sliceOf(v, slicing);
+      if (slice) counts.set(slice.name, counts.get(slice.name)! + 1);
     }
   }
+  if (slicing && counts) {
+    for (const s of slicing.slices) {
+      const c = counts.get(s.name)!;
+      if (c < s.min || c > s.max) notSure();
+    }
+  }
+  return true;
 }
 
 /** Medplum's checkSliceElement: the first slice whose every discriminator matches. */
@@ -158,12 +158,17 @@ function sliceOf(value: TypedValue, slicing: NonNullable<InternalSchemaElement['
   return undefined;
 }
 
+type Resolved = Map<InternalSchemaElement, TypedValue | TypedValue[] | undefined>;
+
 /** The gap checks (gap-checks.ts) for one JSON key of an object: bindings and reference targets. */
-function gapsOk(walk: Walk, schema: InternalTypeSchema, key: string, resolved: Map<InternalSchemaElement, TypedValue | TypedValue[] | undefined>): void {
+function gapsOk(walk: Walk, schema: InternalTypeSchema, key: string, resolved: Resolved): void {
   const element = elementFor(schema, key);
   if (!element || !gapRelevant(element, walk.terms)) return;
   if (!resolved.has(element)) notSure();
-  const found = resolved.get(element);
+  gapValuesOk(walk, element, resolved.get(element));
+}
+
+function gapValuesOk(walk: Walk, element: InternalSchemaElement, found: TypedValue | TypedValue[] | undefined): void {
   const values: TypedValueWithPath[] = [];
   if (found !== undefined) for (const v of Array.isArray(found) ? found : [found]) values.push({ type: v.type, value: v.value, path: '' });
   checkBinding(element, values, walk.terms, walk.issues);
@@ -190,11 +195,33 @@ function walkObject(walk: Walk, obj: TypedValue, schema: InternalTypeSchema, isR
 function walkObjectProperties(walk: Walk, obj: TypedValue, schema: InternalTypeSchema, isRoot: boolean): void {
   const value = obj.value as Record<string, unknown>;
   // Values resolved per (undotted) element: what gapsOk checks, as the gap walk would resolve them.
-  const resolved = new Map<InternalSchemaElement, TypedValue | TypedValue[] | undefined>();
-  const plan = planFor(schema);
-  for (const [key, element] of plan.always) visitKey(walk, obj, key, element, resolved);
+  const resolved: Resolved = new Map();
+  const plan = planFor(schema, walk.terms);
+  // Indexed loops over the plan's [name, element] pairs: no iterator or destructuring per object.
+  const always = plan.always;
+  for (let i = 0; i < always.length; i++) visitKey(walk, obj, always[i]![0], always[i]![1], resolved);
   let choiceSeen: Set<InternalSchemaElement> | undefined;
   for (const key in value) {
+    const info = plan.keys.get(key);
+    if (info) {
+      // The same steps as below, with the key's static facts from the plan.
+      const visit = info.visit;
+      for (let i = 0; i < visit.length; i++) {
+        const element = visit[i]![1];
+        if (!resolved.has(element)) visitKey(walk, obj, visit[i]![0], element, resolved, element === info.choice ? info : undefined);
+      }
+      const choice = info.choice;
+      if (choice) {
+        if (choiceSeen?.has(choice) || resolved.get(choice) === undefined) notSure();
+        (choiceSeen ??= new Set()).add(choice);
+      }
+      if (info.gap) {
+        if (!resolved.has(info.gap)) notSure();
+        gapValuesOk(walk, info.gap, resolved.get(info.gap));
+      }
+      if (isRoot && walk.profileRoot) profileRootOk(walk, walk.profileRoot, value, key, info, resolved);
+      continue;
+    }
     // Visit the elements this key resolves for (in any order: every check must pass anyway)…
     const entries = plan.byJsonKey.get(key);
     if (entries) for (const [name, element] of entries) if (!resolved.has(element)) visitKey(walk, obj, name, element, resolved);
@@ -209,67 +236,30 @@ function walkObjectProperties(walk: Walk, obj: TypedValue, schema: InternalTypeS
       (choiceSeen ??= new Set()).add(choice);
     }
     gapsOk(walk, schema, key, resolved);
-    if (isRoot && walk.profileRoot) profileRootOk(walk, walk.profileRoot, value, key, resolved);
+    if (isRoot && walk.profileRoot) profileRootOk(walk, walk.profileRoot, value, key, undefined, resolved);
   }
-}
-
-/**
- * Which elements of a schema a walk must visit for an object. Medplum visits every element, but
- * an optional, undotted element whose JSON keys are all absent resolves to nothing, and visiting
- * nothing records nothing; so visit required and dotted elements always, others when one of
- * their keys (`valueString`, `_valueString`, …) is present.
- */
-interface Plan {
-  always: [string, InternalSchemaElement][];
-  byJsonKey: Map<string, [string, InternalSchemaElement][]>;
-}
-const plans = new WeakMap<InternalTypeSchema, Plan>();
-function planFor(schema: InternalTypeSchema): Plan {
-  let plan = plans.get(schema);
-  if (!plan) {
-    plan = { always: [], byJsonKey: new Map() };
-    for (const [key, element] of Object.entries(schema.elements)) {
-      if (element.min > 0 || key.includes('.') || !element.type?.length) {
-        plan.always.push([key, element]);
-        continue;
-      }
-      for (const c of candidates(element)) {
-        for (const jsonKey of [c.key, `_${c.key}`]) {
-          const list = plan.byJsonKey.get(jsonKey) ?? [];
-          list.push([key, element]);
-          plan.byJsonKey.set(jsonKey, list);
-        }
-      }
-    }
-    plans.set(schema, plan);
-  }
-  return plan;
 }
 
 /** Medplum's crawlProperty for one element: visit, then walk into complex values. */
-function visitKey(walk: Walk, obj: TypedValue, key: string, element: InternalSchemaElement, resolved: Map<InternalSchemaElement, TypedValue | TypedValue[] | undefined>): void {
-  const propertyValues = nested(obj, key);
-  if (!key.includes('.')) {
-    const only = propertyValues[0]!;
-    resolved.set(element, !Array.isArray(only) && only.value === undefined ? undefined : only);
+function visitKey(walk: Walk, obj: TypedValue, key: string, element: InternalSchemaElement, resolved: Resolved, via?: KeyInfo): void {
+  if (key.includes('.')) {
+    const propertyValues = nested(obj, key);
+    visitElement(walk, element, propertyValues);
+    for (const pv of propertyValues) for (const v of Array.isArray(pv) ? pv : [pv]) if (!isPrimitive(v.type)) walkObject(walk, v, getDataType(v.type), false);
+    return;
   }
-  visitElement(walk, element, propertyValues);
-  for (const pv of propertyValues) {
-    for (const v of Array.isArray(pv) ? pv : [pv]) {
-      if (!isPrimitive(v.type)) walkObject(walk, v, getDataType(v.type), false);
-    }
+  // `obj` is typed by the schema `element` comes from (walkObject's caller: getDataType(obj.type)),
+  // so this is nested(obj, key)'s one value, without its lookup and arrays.
+  const value = obj.value as Record<string, unknown>;
+  const direct = via?.code !== undefined ? value[via.key] : undefined;
+  const found = direct !== undefined ? typedAs(direct, via!.code!, element) : propertyWithElement(value, element);
+  resolved.set(element, found);
+  if (!visitValue(walk, element, found ?? UNDEFINED_VALUE) || found === undefined) return;
+  if (!Array.isArray(found)) {
+    if (!isPrimitive(found.type)) walkObject(walk, found, getDataType(found.type), false);
+    return;
   }
-}
-
-/** Medplum's isChoiceOfType: the `[x]` element named by the key's shortest camel-case prefix. */
-function choiceElement(schema: InternalTypeSchema, key: string): InternalSchemaElement | undefined {
-  let test = '';
-  for (const part of key.split(/(?=[A-Z])/g)) {
-    test += part;
-    const element = schema.elements[`${test}[x]`];
-    if (element) return element;
-  }
-  return undefined;
+  for (const v of found) if (!isPrimitive(v.type)) walkObject(walk, v, getDataType(v.type), false);
 }
 
 /**
@@ -277,36 +267,22 @@ function choiceElement(schema: InternalTypeSchema, key: string): InternalSchemaE
  * resolve to the same values and types as under the profile (then nested walks coincide too);
  * when the profile walk replaces the base walk, the base's root gap checks are done here.
  */
-function profileRootOk(walk: Walk, root: NonNullable<Walk['profileRoot']>, value: Record<string, unknown>, key: string, resolvedByProfile: Map<InternalSchemaElement, TypedValue | TypedValue[] | undefined>): void {
-  const baseElement = elementFor(root.base, key);
+function profileRootOk(walk: Walk, root: NonNullable<Walk['profileRoot']>, value: Record<string, unknown>, key: string, info: KeyInfo | undefined, resolvedByProfile: Resolved): void {
+  const { baseElement, profileElement, baseGap } = rootFacts(info, key, root.base, root.schema, walk.terms);
   if (!baseElement) notSure();
   const fromBase = propertyWithElement(value, baseElement);
-  const profileElement = elementFor(root.schema, key);
   const fromProfile = profileElement ? resolvedByProfile.get(profileElement) : undefined;
-  const a = fromBase === undefined ? [] : Array.isArray(fromBase) ? fromBase : [fromBase];
-  const b = fromProfile === undefined ? [] : Array.isArray(fromProfile) ? fromProfile : [fromProfile];
-  if (a.length !== b.length || a.some((v, i) => v.type !== b[i]!.type || v.value !== b[i]!.value)) notSure();
-  if (root.baseGaps) gapsOk(walk, root.base, key, new Map([[baseElement, fromBase]]));
-}
-
-/** Medplum's checkObjectForNull, as a yes/no: any null, or undefined array item, anywhere. */
-function hasNull(value: unknown): boolean {
-  if (value === null) return true;
-  if (typeof value !== 'object') return false;
-  if (Array.isArray(value)) {
-    for (const item of value) if (item === undefined || hasNull(item)) return true;
-    return false;
-  }
-  for (const key in value) if (hasNull((value as Record<string, unknown>)[key])) return true;
-  return false;
+  if (!sameValues(fromBase, fromProfile)) notSure();
+  if (root.baseGaps && baseGap) gapValuesOk(walk, baseGap, fromBase);
 }
 
 /** Medplum's ResourceValidator.validate() for `type` (the base type or a profile's type key), plus gap checks. */
 function walkResource(resource: Resource, type: string, terms: Terminology, profileOf?: { base: InternalTypeSchema; baseGaps: boolean }): void {
   const root: TypedValue = { type, value: resource };
   const schema = getDataType(type);
-  const profileRoot = profileOf ? { ...profileOf, schema } : undefined;
-  const walk: Walk = { variables: { '%ucum': UCUM_VALUE, '%resource': toTypedValue(resource), '%rootResource': root }, terms, issues: [], ...(profileRoot ? { profileRoot } : {}) };
+  const profileRoot = profileOf ? { base: profileOf.base, baseGaps: profileOf.baseGaps, schema } : undefined;
+  // One object shape for every walk, so reading its fields stays monomorphic.
+  const walk: Walk = { variables: { '%ucum': UCUM_VALUE, '%resource': toTypedValue(resource), '%rootResource': root }, terms, profileRoot, issues: [] };
   constraintsHold(walk, root, schema);
   walkObject(walk, root, schema, true);
 }
@@ -317,7 +293,7 @@ function walkResource(resource: Resource, type: string, terms: Terminology, prof
  */
 export function fastAccepts(resource: Resource, terms: Terminology, getProfile: (url: string) => StructureDefinition | undefined): boolean {
   try {
-    if (hasNull(resource)) return false;
+    if (nullOrUnderscore(resource)) return false;
     const claimed = resource.meta?.profile;
     if (claimed !== undefined && !Array.isArray(claimed)) return false;
     const profiles: StructureDefinition[] = [];

@@ -7,7 +7,7 @@ export function isEmptyValue(v: unknown): boolean {
   if (typeof v === 'string') return v === '';
   if (typeof v !== 'object') return false;
   if (Array.isArray(v)) return v.length === 0;
-  if ('length' in v && (v as { length: number }).length > 0) return false;
+  // Own keys first: a data object has one, and then `'length' in v` (a lookup that usually misses) is moot.
   for (const key in v) if (Object.hasOwn(v, key)) return false;
-  return true;
+  return !('length' in v && (v as { length: number }).length > 0);
 }

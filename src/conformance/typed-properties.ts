@@ -18,8 +18,6 @@ const UNDEFINED_VALUE: TypedValue = { type: 'undefined', value: undefined };
 /** Per element: the JSON keys its types resolve to, in Medplum's search order. */
 interface Candidate {
   readonly key: string;
-  /** `_key`: where a primitive's extensions would be. */
-  readonly under: string;
   readonly code: string;
 }
 const candidatesByElement = new WeakMap<InternalSchemaElement, Candidate[]>();
@@ -29,7 +27,7 @@ export function candidates(element: InternalSchemaElement): Candidate[] {
     const last = element.path.substring(element.path.lastIndexOf('.') + 1);
     list = (element.type ?? []).map((t) => {
       const key = last.replace('[x]', capitalize(t.code));
-      return { key, under: `_${key}`, code: t.code };
+      return { key, code: t.code };
     });
     candidatesByElement.set(element, list);
   }
@@ -41,21 +39,28 @@ export function isCandidate(element: InternalSchemaElement, key: string): boolea
   return false;
 }
 
-/** Medplum's getTypedPropertyValueWithSchema, minus primitive extensions (→ not sure). */
+/**
+ * Medplum's getTypedPropertyValueWithSchema, for values without primitive extensions: fastAccepts
+ * has already refused any resource with a `_`-prefixed key, so `_key` is never looked up here.
+ */
 export function propertyWithElement(value: Record<string, unknown>, element: InternalSchemaElement): TypedValue | TypedValue[] | undefined {
   const list = candidates(element);
   let result: unknown;
   let type = 'undefined';
   for (const c of list) {
-    if (value[c.under] !== undefined) notSure();
     result = value[c.key];
     if (result !== undefined) {
       type = c.code;
       break;
     }
   }
+  return typedAs(result, type, element);
+}
+
+/** The tail of propertyWithElement: `result`, found under a key of type `code`, typed. */
+export function typedAs(result: unknown, code: string, element: InternalSchemaElement): TypedValue | TypedValue[] | undefined {
   if (isEmptyValue(result)) return undefined;
-  if (type === 'Element' || type === 'BackboneElement') type = element.type[0]!.code;
+  const type = code === 'Element' || code === 'BackboneElement' ? element.type[0]!.code : code;
   if (!Array.isArray(result)) return typed(result, type);
   const out: TypedValue[] = new Array(result.length);
   for (let i = 0; i < result.length; i++) out[i] = typed(result[i], type);
@@ -74,10 +79,15 @@ export function property(tv: TypedValue, name: string): TypedValue | TypedValue[
   return propertyWithElement(tv.value as Record<string, unknown>, element);
 }
 
+const dottedParts = new Map<string, string[]>();
+
 /** Medplum's getNestedProperty(…, { withPath: true }) without the paths. */
 export function nested(tv: TypedValue, key: string): (TypedValue | TypedValue[])[] {
   if (!key.includes('.')) return [property(tv, key) ?? UNDEFINED_VALUE];
-  const [first, ...rest] = key.split('.');
+  // Dotted keys are schema element names (a fixed set), so their parts are split once.
+  let parts = dottedParts.get(key);
+  if (!parts) dottedParts.set(key, (parts = key.split('.')));
+  const [first, ...rest] = parts;
   let values: (TypedValue | TypedValue[])[] = [property(tv, first!) ?? UNDEFINED_VALUE];
   for (const prop of rest) {
     const next: (TypedValue | TypedValue[])[] = [];
