@@ -103,7 +103,12 @@ function compileNode(node: Node): Fn {
       const impl = proc.type === 'variable' ? FUNCTIONS[String(proc.value)] : undefined;
       if (!impl) throw new Unsupported(`function ${String(proc.value)}`);
       const args = (node.arguments as Node[]).map(compileNode);
-      return (ctx, env) => impl(...args.map((a) => a(ctx, env)));
+      // The templates' calls take one to three arguments: call without building an array.
+      const [a, b, c] = args;
+      if (args.length === 1) return (ctx, env) => impl(a!(ctx, env));
+      if (args.length === 2) return (ctx, env) => impl(a!(ctx, env), b!(ctx, env));
+      if (args.length === 3) return (ctx, env) => impl(a!(ctx, env), b!(ctx, env), c!(ctx, env));
+      return (ctx, env) => impl(...args.map((f) => f(ctx, env)));
     }
     case 'unary':
       if (node.value === '[') return compileArray(node.expressions as Node[]);
@@ -219,5 +224,9 @@ export function compileFast(expression: jsonata.Expression): ((input: unknown, b
     if (err instanceof Unsupported) return undefined;
     throw err;
   }
-  return (input, bindings = {}) => fn(input, { input, vars: new Map(Object.entries(bindings)) });
+  return (input, bindings) => {
+    const vars = new Map<string, unknown>();
+    if (bindings) for (const name of Object.keys(bindings)) vars.set(name, bindings[name]);
+    return fn(input, { input, vars });
+  };
 }

@@ -9,12 +9,22 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // FHIR dateTime with a time needs a zone (R4 §2.24.0.1), so a source without one is refused.
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** True for a real calendar date `YYYY-MM-DD` (rejects 2026-02-30). */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * True for a real calendar date `YYYY-MM-DD` (rejects 2026-02-30). Proleptic Gregorian, as
+ * Date.UTC; years before 0100 are refused, as they were when this went through Date.UTC (which
+ * maps 0–99 to 1900–1999). Arithmetic instead of a Date: this runs per date field per record.
+ */
 export function isCalendarDate(value: string): boolean {
   const m = DATE.exec(value);
   if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (year < 100 || month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 function fieldSchema(field: FieldSpec, maps: Readonly<Record<string, CompiledConceptMap>>): z.ZodType {
@@ -80,8 +90,17 @@ export function buildRecordSchema(fields: readonly FieldSpec[], maps: Readonly<R
   // `null` means "not given" in JSON exports; treat it like an absent key.
   return z.preprocess((raw) => {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+    // Records come from JSON.parse or CSV rows: plain objects of own data properties. Without a
+    // null there is nothing to drop, and zod only reads the shape's keys and builds a new object,
+    // so the copy would parse the same; skipping it saves two arrays and an object per record.
+    if (Object.getPrototypeOf(raw) === Object.prototype && !hasNullValue(raw as Record<string, unknown>)) return raw;
     return Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== null));
   }, object) as unknown as z.ZodType<Record<string, unknown>>;
+}
+
+function hasNullValue(raw: Record<string, unknown>): boolean {
+  for (const key in raw) if (raw[key] === null) return true;
+  return false;
 }
 
 const TRUE = new Set(['true', 'yes', 'y', '1']);

@@ -43,6 +43,15 @@ export interface MapOptions {
 /** Result of mapping one record: its resources, or the error that refused it. */
 export type MappedRecord = { ok: true; resources: MappedResource[] } | { ok: false; error: GatewayError };
 
+/**
+ * The fast evaluator returns values, jsonata returns promises. Awaiting only thenables gives the
+ * same values as awaiting everything (`await` of anything else resolves to that value) without a
+ * microtask turn per expression.
+ */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}
+
 /** Parses the record with the mapping's schema; returns the typed record or the 422. */
 export function validateRecord(mapping: CompiledMapping, raw: unknown, row: number): { ok: true; record: Record<string, unknown> } | { ok: false; error: GatewayError } {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, error: fieldError(row, undefined, 'A record must be a JSON object.', 'structure') };
@@ -66,9 +75,22 @@ export async function recordKeys(mapping: CompiledMapping, record: Record<string
     // A resource whose `when` is false is not produced, so it has no key: value '' marks it.
     const produced = r.when ? (await r.when.evaluate(record)) === true : true;
     const value: unknown = produced ? await r.key.evaluate(record) : undefined;
-    keys.push({ type: r.spec.type, system: r.spec.key.system, value: value === undefined ? '' : String(value), ...(produced ? {} : { skipped: true }) });
+    keys.push(keyOf(r, produced, value));
   }
   return keys;
+}
+
+/** recordKeys without awaiting, when every key and `when` runs on the (synchronous) fast path. */
+function keysNow(mapping: CompiledMapping, record: Record<string, unknown>): RecordKey[] | undefined {
+  if (!mapping.resources.every((r) => r.key.fast && (!r.when || r.when.fast))) return undefined;
+  return mapping.resources.map((r) => {
+    const produced = r.when ? r.when.evaluate(record) === true : true;
+    return keyOf(r, produced, produced ? r.key.evaluate(record) : undefined);
+  });
+}
+
+function keyOf(r: CompiledMapping['resources'][number], produced: boolean, value: unknown): RecordKey {
+  return { type: r.spec.type, system: r.spec.key.system, value: value === undefined ? '' : String(value), ...(produced ? {} : { skipped: true }) };
 }
 
 /**
@@ -85,7 +107,9 @@ export async function mapRecord(
 ): Promise<MappedRecord> {
   const claimProfile = options.claimProfile ?? ((url: string) => getProfile(url) !== undefined);
   for (const check of mapping.checks) {
-    if ((await check.assert.evaluate(record)) !== true) return { ok: false, error: fieldError(row, check.field, check.message, 'business-rule') };
+    let ok = check.assert.evaluate(record);
+    if (isThenable(ok)) ok = await ok;
+    if (ok !== true) return { ok: false, error: fieldError(row, check.field, check.message, 'business-rule') };
   }
   // Values were checked against the tables by the schema, so every lookup hits.
   const coded: Record<string, Coding | Coding[]> = {};
@@ -104,7 +128,7 @@ export async function mapRecord(
     }
     ref[name] = found;
   }
-  const keys = options.keys ?? (await recordKeys(mapping, record));
+  const keys = options.keys ?? keysNow(mapping, record) ?? (await recordKeys(mapping, record));
   const self: Record<string, string> = {};
   const ids: { id: string; existed: boolean }[] = [];
   for (const [i, r] of mapping.resources.entries()) {
@@ -119,14 +143,17 @@ export async function mapRecord(
     ids.push({ id, existed: found !== undefined });
     self[r.spec.name] = `${r.spec.type}/${id}`;
   }
-  const part2 = mapping.part2When ? Boolean(await mapping.part2When.evaluate(record, { coded })) : mapping.spec.labels.part2 === true;
+  let part2When = mapping.part2When?.evaluate(record, { coded });
+  if (isThenable(part2When)) part2When = await part2When;
+  const part2 = mapping.part2When ? Boolean(part2When) : mapping.spec.labels.part2 === true;
   const resources: MappedResource[] = [];
   for (const [i, r] of mapping.resources.entries()) {
     if (keys[i]!.skipped) continue;
     const key = { system: keys[i]!.system, value: keys[i]!.value };
     let output: unknown;
     try {
-      output = await r.template.evaluate(record, { key, coded, ref, self });
+      output = r.template.evaluate(record, { key, coded, ref, self });
+      if (isThenable(output)) output = await output;
     } catch (err) {
       const message = (err as { message?: string }).message ?? 'error';
       return { ok: false, error: fieldError(row, undefined, `Mapping \`${mapping.spec.id}\` failed on resource \`${r.spec.name}\`: ${message}.`, 'processing') };
@@ -171,12 +198,26 @@ function finish(
 function prune(value: unknown, depth = 0): unknown {
   if (depth > 32) throw new Error('mapping output nests too deep');
   if (Array.isArray(value)) {
-    const items = value.map((v) => prune(v, depth + 1)).filter((v) => v !== undefined);
+    const items: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const v = prune(value[i], depth + 1);
+      if (v !== undefined) items.push(v);
+    }
     return items.length ? items : undefined;
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([k, v]) => [k, prune(v, depth + 1)] as const).filter(([, v]) => v !== undefined);
-    return entries.length ? Object.fromEntries(entries) : undefined;
+    // Object.keys has Object.entries' order (integer-like keys first), so output bytes are unchanged.
+    const out: Record<string, unknown> = {};
+    let any = false;
+    for (const k of Object.keys(value)) {
+      const v = prune((value as Record<string, unknown>)[k], depth + 1);
+      if (v === undefined) continue;
+      // As Object.fromEntries did: `__proto__` stays an own key instead of setting the prototype.
+      if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+      else out[k] = v;
+      any = true;
+    }
+    return any ? out : undefined;
   }
   return value === '' || value === null ? undefined : value;
 }
