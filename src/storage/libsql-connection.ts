@@ -3,7 +3,7 @@
  * WAL, synchronous=NORMAL, busy timeout, prepared statements kept), anything else (`libsql://`,
  * `http(s)://`, `:memory:`) through @libsql/client.
  */
-import { createClient, type InValue, type ResultSet } from '@libsql/client';
+import type { InValue, ResultSet } from '@libsql/client';
 import type { SqlConnection, SqlRow, SqlValue } from './sql-connection.js';
 import { openLibsqlFile } from './libsql-file-connection.js';
 
@@ -15,6 +15,8 @@ import { openLibsqlFile } from './libsql-file-connection.js';
 export async function openLibsqlConnection(url: string): Promise<SqlConnection> {
   // Local files go through libsql directly, with prepared statements kept (libsql-file-connection.ts).
   if (url.startsWith('file:')) return openLibsqlFile(url.slice('file:'.length));
+  // Loaded only here: @libsql/client costs ≈100 ms of every cold start, and `npm start` uses a file.
+  const { createClient } = await import('@libsql/client');
   const client = createClient({ url });
   return {
     async query(sql, args = []) {
