@@ -65,10 +65,12 @@ export function buildGenericSearchSql(query: SearchQuery): SearchSql {
     whereArgs.push(...v.args);
   }
   const whereSql = where.join(' AND ');
-  const order = orderBy(query.sort);
+  // An existence probe takes any match: without ORDER BY, SQLite stops at the first row instead of
+  // ranking every match first (the P2-17 probe of an enforced search of 100 rows: 0.3 → 0.05 ms).
+  const order = query.anyOrder && query.sort.length === 0 ? undefined : orderBy(query.sort);
   const page: SqlStatement = {
-    sql: `SELECT ${RESOURCE_COLUMNS} FROM ${from} WHERE ${whereSql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`,
-    args: [...fromArgs, ...whereArgs, ...order.args, query.count, query.offset],
+    sql: `SELECT ${RESOURCE_COLUMNS} FROM ${from} WHERE ${whereSql}${order ? ` ORDER BY ${order.sql}` : ''} LIMIT ? OFFSET ?`,
+    args: [...fromArgs, ...whereArgs, ...(order?.args ?? []), query.count, query.offset],
   };
   if (!query.total) return { page };
   return { page, count: { sql: `SELECT COUNT(*) AS n FROM ${from} WHERE ${whereSql}`, args: [...fromArgs, ...whereArgs] } };
