@@ -38,6 +38,20 @@ export async function timeIt(runs: number, fn: () => Promise<unknown>): Promise<
   return samples;
 }
 
+/**
+ * Times `a` and `b` alternately, `runs` times each: a difference of their percentiles is then not
+ * skewed by the machine getting busier or quieter between two sequential blocks of runs.
+ */
+export async function timeInterleaved(runs: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number[], number[]]> {
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    as.push(...(await timeIt(1, a)));
+    bs.push(...(await timeIt(1, b)));
+  }
+  return [as, bs];
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Command-line options of `npm run bench`. */
