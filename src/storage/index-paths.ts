@@ -83,7 +83,7 @@ function walkDefinitions(resourceType: string, dotted: string, narrowing: Narrow
   for (const [i, segment] of segments.entries()) {
     const element = getElementDefinition(type, segment);
     if (element && element.path.endsWith('[x]') && i === segments.length - 1 && narrowing.kind === 'none') {
-      const keys = element.type.map((t) => [`${segment}${t.code[0]!.toUpperCase()}${t.code.slice(1)}`, t.code] as const);
+      const keys = element.type.map((t) => [choiceKey(segment, t.code), t.code] as const);
       return { segments, type: '', narrowing: { kind: 'any-choice', typeOfKey: new Map(keys) } };
     }
     if (!element || element.type.length !== 1 || element.path.endsWith('[x]')) return undefined;
@@ -100,11 +100,10 @@ function choiceBranch(resourceType: string, dotted: string, as: string): PlainPa
   const base = dotted.slice(cut + 1);
   const element = getElementDefinition(parent.type, base);
   if (!element || !element.path.endsWith('[x]') || !element.type.some((t) => t.code === as)) return undefined;
-  const keyOf = (code: string): string => `${base}${code[0]!.toUpperCase()}${code.slice(1)}`;
   return {
-    segments: [...parent.segments, keyOf(as)],
+    segments: [...parent.segments, choiceKey(base, as)],
     type: as,
-    narrowing: { kind: 'choice', key: keyOf(as), siblings: element.type.map((t) => keyOf(t.code)) },
+    narrowing: { kind: 'choice', key: choiceKey(base, as), siblings: element.type.map((t) => choiceKey(base, t.code)) },
   };
 }
 
@@ -112,8 +111,12 @@ function choiceBranch(resourceType: string, dotted: string, as: string): PlainPa
 function presentNotFalse(resourceType: string, base: string): PlainPath | undefined {
   const element = getElementDefinition(resourceType, base);
   if (!element || !element.path.endsWith('[x]') || !element.type.some((t) => t.code === 'boolean')) return undefined;
-  const keyOf = (code: string): string => `${base}${code[0]!.toUpperCase()}${code.slice(1)}`;
-  return { segments: [], type: 'boolean', narrowing: { kind: 'present-not-false', booleanKey: keyOf('boolean'), siblings: element.type.map((t) => keyOf(t.code)) } };
+  return { segments: [], type: 'boolean', narrowing: { kind: 'present-not-false', booleanKey: choiceKey(base, 'boolean'), siblings: element.type.map((t) => choiceKey(base, t.code)) } };
+}
+
+/** The JSON key of choice element `base[x]` holding type `code` (`value` + `dateTime` → `valueDateTime`). */
+function choiceKey(base: string, code: string): string {
+  return `${base}${code[0]!.toUpperCase()}${code.slice(1)}`;
 }
 
 /** Sentinel: the JSON has a shape this walk does not mirror. */
