@@ -7,7 +7,7 @@ import { conflict, isGatewayError, serviceUnavailable } from '../outcomes/index.
 import type { Resource } from '@medplum/fhirtypes';
 import type { HistoryQuery, HistoryResult, ResourceWrite, Store, StoredVersion } from './store.js';
 import type { SearchQuery, SearchResult } from './search-query.js';
-import type { SqlConnection, SqlRow, SqlValue } from './sql-connection.js';
+import { disclosureColumnsOf, isUniqueViolation, type SqlConnection, type SqlRow, type SqlValue } from './sql-connection.js';
 import { RESOURCE_COLUMNS, buildSearchSql, historyWhere } from './search-sql.js';
 import { MAX_PARAMS, batchWriteStatements } from './write-sql.js';
 
@@ -149,15 +149,6 @@ async function currentVersions(conn: SqlConnection, writes: readonly ResourceWri
   return out;
 }
 
-/** Driver-neutral: libSQL sets code SQLITE_CONSTRAINT_*, D1 only says so in the message. */
-function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) return true;
-    if (typeof message === 'string' && /UNIQUE constraint failed|SQLITE_CONSTRAINT/.test(message)) return true;
-  }
-  return false;
-}
 
 async function guard<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -176,11 +167,7 @@ function toStored(row: SqlRow): StoredVersion {
     versionId: Number(row['version_id']),
     lastUpdated: String(row['last_updated']),
     deleted: Number(row['deleted']) === 1,
-    disclosure: {
-      part2: Number(row['part2']) === 1,
-      ...(row['patient_id'] != null ? { patientId: String(row['patient_id']) } : {}),
-      ...(row['holder_org'] != null ? { holderOrg: String(row['holder_org']) } : {}),
-    },
+    disclosure: disclosureColumnsOf(row),
   };
 }
 

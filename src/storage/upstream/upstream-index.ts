@@ -5,7 +5,7 @@
  */
 import type { Coding } from '@medplum/fhirtypes';
 import type { DisclosureColumns, ResourceWrite } from '../store.js';
-import type { SqlConnection, SqlRow, SqlStatement } from '../sql-connection.js';
+import { disclosureColumnsOf, type SqlConnection, type SqlRow, type SqlStatement } from '../sql-connection.js';
 
 export interface IndexRow {
   readonly resourceType: string;
@@ -103,11 +103,7 @@ function toRow(row: SqlRow): IndexRow {
     upstreamVersion: row['upstream_version'] == null ? undefined : String(row['upstream_version']),
     lastUpdated: String(row['last_updated']),
     deleted: Number(row['deleted']) === 1,
-    disclosure: {
-      part2: Number(row['part2']) === 1,
-      ...(row['patient_id'] != null ? { patientId: String(row['patient_id']) } : {}),
-      ...(row['holder_org'] != null ? { holderOrg: String(row['holder_org']) } : {}),
-    },
+    disclosure: disclosureColumnsOf(row),
     security: JSON.parse(String(row['security'] ?? '[]')) as Coding[],
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
 import type { ResourceWrite, StoredVersion } from '../store.js';
+import { isUniqueViolation } from '../sql-connection.js';
 import { conflict, GatewayError } from '../../outcomes/index.js';
 import type { UpstreamIndex } from './upstream-index.js';
 import { UpstreamStatus, type UpstreamHttp } from './upstream-http.js';
@@ -82,12 +83,3 @@ function toEntry(key: string, write: ResourceWrite, current: Current | undefined
   return { resource: { ...rest, meta: keptMeta } as BundleEntry['resource'], request: { method: 'PUT', url: key, ...ifMatch } };
 }
 
-/** libSQL sets code SQLITE_CONSTRAINT_*; other drivers only say so in the message. */
-function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) return true;
-    if (typeof message === 'string' && /UNIQUE constraint failed|SQLITE_CONSTRAINT/.test(message)) return true;
-  }
-  return false;
-}
