@@ -82,4 +82,3 @@ function toEntry(key: string, write: ResourceWrite, current: Current | undefined
   const { versionId: _v, lastUpdated: _l, ...keptMeta } = meta ?? {};
   return { resource: { ...rest, meta: keptMeta } as BundleEntry['resource'], request: { method: 'PUT', url: key, ...ifMatch } };
 }
-
