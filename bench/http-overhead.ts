@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { Measurement } from './report.js';
 import type { ServersInfo } from './servers.js';
-import { fmt, percentile, printTable, type BenchOptions } from './util.js';
+import { fmt, percentile, printTable, stopChild, type BenchOptions } from './util.js';
 
 const OVERHEAD_BUDGET_MS = 2;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -114,11 +114,6 @@ export async function runHttpOverhead(opts: BenchOptions): Promise<Measurement[]
     console.log('reference (ARCHITECTURE §5, this machine): bare Hono + one libSQL row ≈ 5.8k req/s, p50 1 ms');
     return out;
   } finally {
-    // Wait for the servers to be gone so they do not compete with the next section.
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopChild(child);
   }
 }

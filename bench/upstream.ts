@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Measurement } from './report.js';
-import { fmt, freePort, percentile, printTable, type BenchOptions } from './util.js';
+import { fmt, freePort, percentile, printTable, stopChild, type BenchOptions } from './util.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -111,11 +111,7 @@ export async function runUpstream(opts: BenchOptions): Promise<Measurement[]> {
     printTable(`Upstream mode vs the upstream called directly, sequential, n=${n} each (ms)`, ['scenario', 'p50', 'p95'], rows);
     return out;
   } finally {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopChild(child);
   }
 }
 

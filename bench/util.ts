@@ -1,4 +1,5 @@
 /** Small helpers shared by the benchmark modules: percentiles, tables, free ports. */
+import type { ChildProcess } from 'node:child_process';
 
 /** Exact percentile (nearest-rank) of `samples`; sorts a copy so callers keep their order. */
 export function percentile(samples: readonly number[], p: number): number {
@@ -53,6 +54,14 @@ export async function timeInterleaved(runs: number, a: () => Promise<unknown>, b
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** SIGTERMs a bench's server child and waits until it is gone, so it never competes with the next section. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
 
 /** Command-line options of `npm run bench`. */
 export interface BenchOptions {
